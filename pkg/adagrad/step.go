@@ -1,0 +1,80 @@
+package adagrad
+
+import "math"
+
+// float is the element type of the step loops. The exported optimizers are
+// concrete (yaegi cannot call generic code); only these loops are shared.
+type float interface{ ~float32 | ~float64 }
+
+// sqrt rounds once for float32: the float64 root of a float32 rounded back
+// to float32 is the correctly rounded float32 root, and the compiler turns
+// this pattern into a single-precision instruction.
+func sqrt[T float](x T) T { return T(math.Sqrt(float64(x))) }
+
+// denseStep is PyTorch's single-tensor dense Adagrad with the same order of
+// operations, so float32 results round the way torch's do:
+//
+//	g = −g (maximize); g = g + λθ; G = G + g·g; θ = θ + ((−clr)·g)/(√G + ε)
+//
+// The explicit T(...) conversions keep the compiler from fusing a multiply
+// and an add into one FMA, which would round differently from torch.
+func denseStep[T float](c *Config, t int, theta, grad, sum []T) {
+	negClr := T(-c.StepLR(t))
+	eps := T(c.Eps)
+	wd := T(c.WeightDecay)
+	theta = theta[:len(sum)]
+	grad = grad[:len(sum)]
+	if !c.Maximize && wd == 0 && !c.EpsInside {
+		// The common case, without branches in the loop: this is the one
+		// the benchmarks time against a memory copy.
+		for i, g := range grad {
+			s := sum[i] + T(g*g)
+			sum[i] = s
+			theta[i] += T(negClr*g) / (sqrt(s) + eps)
+		}
+		return
+	}
+	for i, g := range grad {
+		if c.Maximize {
+			g = -g
+		}
+		if wd != 0 {
+			g += T(wd * theta[i])
+		}
+		s := sum[i] + T(g*g)
+		sum[i] = s
+		var d T
+		if c.EpsInside {
+			d = sqrt(s + eps)
+		} else {
+			d = sqrt(s) + eps
+		}
+		theta[i] += T(negClr*g) / d
+	}
+}
+
+// sparseStep is PyTorch's sparse-gradient path, which orders the last
+// multiply differently from the dense one: θ = θ + (−clr)·(g/(√G + ε)).
+// rows must be distinct (coalesced) and in range.
+func sparseStep[T float](c *Config, t int, theta []T, dim int, rows []int, grad, sum []T) {
+	negClr := T(-c.StepLR(t))
+	eps := T(c.Eps)
+	for k, r := range rows {
+		th := theta[r*dim : (r+1)*dim]
+		s := sum[r*dim : (r+1)*dim]
+		for j, g := range grad[k*dim : (k+1)*dim] {
+			if c.Maximize {
+				g = -g
+			}
+			sj := s[j] + T(g*g)
+			s[j] = sj
+			var d T
+			if c.EpsInside {
+				d = sqrt(sj + eps)
+			} else {
+				d = sqrt(sj) + eps
+			}
+			th[j] += T(negClr * T(g/d))
+		}
+	}
+}
