@@ -1,0 +1,186 @@
+package adagrad
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// The seed article (shared/seeds/001) walks Adagrad through five steps with
+// η = 0.1 and ε = 1e-8. Its formula puts ε inside the root, η/√(G+ε); its
+// Python code puts it outside, η/(√G+ε). The tests below reproduce every
+// number it prints under the convention that printed it, at the printed
+// precision. Where the seed's number is wrong the test asserts the computed
+// value and seedErrata records what was printed and why it is wrong.
+
+// roundTo rounds x to d decimals, as the seed's printf formats do.
+func roundTo(x float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	return math.Round(x*p) / p
+}
+
+func seedTrace(t *testing.T, epsInside bool) *Trace {
+	t.Helper()
+	cfg := SeedConfig()
+	cfg.EpsInside = epsInside
+	tr, err := Run(cfg, []float64{0, 0}, SeedGradients())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// TestSeedTraceTable checks the seed's 3-step "Trace Table" (3 decimals).
+// The prose derives it with the formula, ε inside the root.
+func TestSeedTraceTable(t *testing.T) {
+	tr := seedTrace(t, true)
+	// step, G₁, G₂, eff_lr₁, eff_lr₂, w₁, w₂ as printed (errata corrected).
+	want := [][7]float64{
+		{1, 0.250, 0.000, 0.200, 1000, -0.100, 0.000}, // printed eff_lr₂ "~3162": erratum 1
+		{2, 0.410, 0.090, 0.156, 0.333, -0.162, -0.100},
+		{3, 0.500, 0.090, 0.141, 0.333, -0.205, -0.100}, // printed w₁ "−0.204": erratum 3
+	}
+	for i, w := range want {
+		s := tr.Steps[i]
+		got := [7]float64{float64(s.Step), s.Sum[0], s.Sum[1], s.LR[0], s.LR[1], s.Theta[0], s.Theta[1]}
+		for j := 1; j < 7; j++ {
+			if roundTo(got[j], 3) != w[j] {
+				t.Errorf("step %d column %d: got %.6f, want %.3f", s.Step, j, got[j], w[j])
+			}
+		}
+	}
+}
+
+// TestSeedCodeOutput checks the 5-step table the seed's Python prints
+// (4 decimals), computed as that code does: ε outside the root.
+func TestSeedCodeOutput(t *testing.T) {
+	tr := seedTrace(t, false)
+	want := [][6]float64{
+		// G₁, G₂, lr₁, lr₂, w₁, w₂
+		{0.2500, 0.0000, 0.2000, 1e7, -0.1000, 0.0000}, // printed lr₂ "3162.3": erratum 2
+		{0.4100, 0.0900, 0.1562, 0.3333, -0.1625, -0.1000},
+		{0.5000, 0.0900, 0.1414, 0.3333, -0.2049, -0.1000},
+		{0.7500, 0.1300, 0.1155, 0.2774, -0.2626, -0.1555},
+		{0.9100, 0.1300, 0.1048, 0.2774, -0.3046, -0.1555}, // printed w₁ "-0.3045": erratum 4
+	}
+	for i, w := range want {
+		s := tr.Steps[i]
+		got := [6]float64{s.Sum[0], s.Sum[1], s.LR[0], s.LR[1], s.Theta[0], s.Theta[1]}
+		for j := range got {
+			if roundTo(got[j], 4) != w[j] {
+				t.Errorf("step %d column %d: got %.6f, want %.4f", s.Step, j, got[j], w[j])
+			}
+		}
+	}
+}
+
+// TestSeedProse checks the other numbers the seed's prose states.
+func TestSeedProse(t *testing.T) {
+	cfg := SeedConfig()
+	cases := []struct {
+		what      string
+		got, want float64
+		decimals  int
+	}{
+		// "At Step 100 with constant gradient g₁=0.5 … lr₁ = 0.1/√25 = 0.02"
+		{"lr at step 100", cfg.EffectiveLR(100, 100*0.25), 0.02, 4},
+		// "At Step 1000: lr₁ = 0.1/√(1000×0.25) = 0.1/15.8 ≈ 0.006"
+		{"lr at step 1000", cfg.EffectiveLR(1000, 1000*0.25), 0.006, 3},
+		// "lr₂ = 0.1/√0.090 = 0.1/0.300 = 0.333"
+		{"lr₂ at step 2", cfg.EffectiveLR(2, 0.09), 0.333, 3},
+		// Honest limitations: "lr₂ ≈ η/1e-4" for G = 0 (ε inside; the "= 1000×η"
+		// that follows is erratum 5)
+		{"first lr, ε inside", Config{LR: 0.1, Eps: 1e-8, EpsInside: true}.EffectiveLR(1, 0), 0.1 / 1e-4, 6},
+	}
+	for _, c := range cases {
+		if roundTo(c.got, c.decimals) != c.want {
+			t.Errorf("%s: got %.8g, want %v", c.what, c.got, c.want)
+		}
+	}
+	// Test Your Understanding Q1: Adagrad's first step is 2× SGD's for g = 0.5.
+	tr := seedTrace(t, false)
+	if r := tr.Steps[0].Theta[0] / (-0.1 * 0.5); roundTo(r, 6) != 2 {
+		t.Errorf("first step / SGD step = %v, want 2", r)
+	}
+}
+
+// seedErrata are the arithmetic errors in seed 001, checked against the
+// reference. The notebooks show them to learners.
+var seedErrata = []struct {
+	where, printed, correct, why string
+	value                        func(t *testing.T) float64
+	want                         float64
+	decimals                     int
+}{
+	{
+		where:   "Walkthrough step 1 and the Trace Table, eff_lr₂",
+		printed: "lr₂ = 0.1 / √(0.0 + 1e-8) = 0.1 / 0.0001 ≈ 3162",
+		correct: "0.1 / 0.0001 = 1000",
+		why:     "√1e-8 is 1e-4, so the quotient is 1000; 3162 is 0.1/√1e-9",
+		value:   func(t *testing.T) float64 { return seedTrace(t, true).Steps[0].LR[1] },
+		want:    1000, decimals: 6,
+	},
+	{
+		where:   "Code output, step 1, lr2",
+		printed: "3162.3",
+		correct: "10000000.0000",
+		why:     "the code computes eta/(sqrt(G)+eps) = 0.1/(0+1e-8) = 1e7; the printed value fits neither convention",
+		value:   func(t *testing.T) float64 { return seedTrace(t, false).Steps[0].LR[1] },
+		want:    1e7, decimals: 0,
+	},
+	{
+		where:   "Trace Table, step 3, w₁",
+		printed: "−0.204",
+		correct: "−0.205",
+		why:     "w₁ = −0.16247 − 0.14142×0.3 = −0.20490, which rounds to −0.205 (the table truncated)",
+		value:   func(t *testing.T) float64 { return seedTrace(t, true).Steps[2].Theta[0] },
+		want:    -0.205, decimals: 3,
+	},
+	{
+		where:   "Code output, step 5, w1",
+		printed: "-0.3045",
+		correct: "-0.3046",
+		why:     "w1 = -0.26263 - 0.10483×0.4 = -0.30456, which rounds to -0.3046",
+		value:   func(t *testing.T) float64 { return seedTrace(t, false).Steps[4].Theta[0] },
+		want:    -0.3046, decimals: 4,
+	},
+	{
+		where:   "Honest Limitations, initial effective lr",
+		printed: "lr₂ ≈ η/1e-4 = 1000×η",
+		correct: "η/1e-4 = 10,000×η (1000 for η = 0.1)",
+		why:     "dividing by 1e-4 multiplies by 10⁴; the article conflates 1000 (the step-1 rate for η = 0.1) with the factor",
+		value:   func(t *testing.T) float64 { return seedTrace(t, true).Steps[0].LR[1] / 0.1 },
+		want:    10000, decimals: 6,
+	},
+	{
+		where:   "Seed 000, ε's default",
+		printed: "Its value is 10^{-8} by default",
+		correct: "1e-10 in torch.optim.Adagrad, the library its own code calls (eps=1e-10)",
+		why:     "1e-8 is Adam's and RMSProp's default in PyTorch; Keras uses 1e-7",
+		value:   func(t *testing.T) float64 { return Default().Eps * 1e10 },
+		want:    1, decimals: 12,
+	},
+}
+
+func TestSeedErrata(t *testing.T) {
+	for _, e := range seedErrata {
+		if got := roundTo(e.value(t), e.decimals); got != e.want {
+			t.Errorf("%s: computed %v, want %v (seed printed %s)", e.where, got, e.want, e.printed)
+		}
+	}
+}
+
+// TestSeedConventionsAgreeAfterStep1 shows why the seed's two conventions
+// print the same tables from step 2 on: once G ≫ ε, where ε goes is
+// invisible at 4 decimals.
+func TestSeedConventionsAgreeAfterStep1(t *testing.T) {
+	in, out := seedTrace(t, true), seedTrace(t, false)
+	for i := range in.Steps {
+		for p := 0; p < 2; p++ {
+			a, b := in.Steps[i].Theta[p], out.Steps[i].Theta[p]
+			if fmt.Sprintf("%.4f", a) != fmt.Sprintf("%.4f", b) {
+				t.Errorf("step %d θ%d: inside %.6f, outside %.6f", i+1, p+1, a, b)
+			}
+		}
+	}
+}

@@ -1,0 +1,72 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The loops below compute, lane by lane and in this order,
+//	s = sum + g*g; sum = s; theta = theta + (negClr*g) / (sqrt(s) + eps)
+// which is denseStep's common case. Go's assembler takes VEX operands in
+// reverse: VDIVPS Y2, Y3, Y3 is Y3 = Y3 / Y2.
+
+// func stepF32AVX2(theta, grad, sum []float32, negClr, eps float32)
+TEXT ·stepF32AVX2(SB), NOSPLIT, $0-80
+	MOVQ         theta_base+0(FP), DI
+	MOVQ         grad_base+24(FP), SI
+	MOVQ         sum_base+48(FP), DX
+	MOVQ         sum_len+56(FP), CX
+	VBROADCASTSS negClr+72(FP), Y14
+	VBROADCASTSS eps+76(FP), Y15
+	SHRQ         $3, CX
+	JZ           done32
+
+loop32:
+	VMOVUPS (SI), Y0
+	VMULPS  Y0, Y0, Y1
+	VADDPS  (DX), Y1, Y1
+	VMOVUPS Y1, (DX)
+	VSQRTPS Y1, Y2
+	VADDPS  Y15, Y2, Y2
+	VMULPS  Y14, Y0, Y3
+	VDIVPS  Y2, Y3, Y3
+	VADDPS  (DI), Y3, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     loop32
+
+done32:
+	VZEROUPPER
+	RET
+
+// func stepF64AVX2(theta, grad, sum []float64, negClr, eps float64)
+TEXT ·stepF64AVX2(SB), NOSPLIT, $0-88
+	MOVQ         theta_base+0(FP), DI
+	MOVQ         grad_base+24(FP), SI
+	MOVQ         sum_base+48(FP), DX
+	MOVQ         sum_len+56(FP), CX
+	VBROADCASTSD negClr+72(FP), Y14
+	VBROADCASTSD eps+80(FP), Y15
+	SHRQ         $2, CX
+	JZ           done64
+
+loop64:
+	VMOVUPD (SI), Y0
+	VMULPD  Y0, Y0, Y1
+	VADDPD  (DX), Y1, Y1
+	VMOVUPD Y1, (DX)
+	VSQRTPD Y1, Y2
+	VADDPD  Y15, Y2, Y2
+	VMULPD  Y14, Y0, Y3
+	VDIVPD  Y2, Y3, Y3
+	VADDPD  (DI), Y3, Y3
+	VMOVUPD Y3, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     loop64
+
+done64:
+	VZEROUPPER
+	RET
