@@ -11,13 +11,21 @@ type float interface{ ~float32 | ~float64 }
 // this pattern into a single-precision instruction.
 func sqrt[T float](x T) T { return T(math.Sqrt(float64(x))) }
 
+// fma is a·b + c with one rounding, as torch's compiled CPU kernels compute
+// their multiply-adds. For float32 the product of two float32 is exact in
+// float64, so only the final sum is rounded twice (to float64, then to
+// float32), which can differ from a single rounding only when the float64
+// sum lands exactly halfway between two float32: vanishingly rare.
+func fma[T float](a, b, c T) T { return T(math.FMA(float64(a), float64(b), float64(c))) }
+
 // denseStep is PyTorch's single-tensor dense Adagrad with the same order of
-// operations, so float32 results round the way torch's do:
+// operations, fused where torch's kernels fuse, so results round the way
+// torch's do:
 //
-//	g = −g (maximize); g = g + λθ; G = G + g·g; θ = θ + ((−clr)·g)/(√G + ε)
+//	g = −g (maximize); g = fma(λ, θ, g); G = fma(g, g, G); θ = θ + ((−clr)·g)/(√G + ε)
 //
-// The explicit T(...) conversions keep the compiler from fusing a multiply
-// and an add into one FMA, which would round differently from torch.
+// Elsewhere the explicit T(...) conversions keep the compiler from fusing
+// a multiply and an add that torch rounds separately.
 func denseStep[T float](c *Config, t int, theta, grad, sum []T) {
 	negClr := T(-c.StepLR(t))
 	eps := T(c.Eps)
@@ -31,7 +39,7 @@ func denseStep[T float](c *Config, t int, theta, grad, sum []T) {
 		done := fastStep(theta, grad, sum, negClr, eps)
 		for i := done; i < len(grad); i++ {
 			g := grad[i]
-			s := sum[i] + T(g*g)
+			s := fma(g, g, sum[i])
 			sum[i] = s
 			theta[i] += T(negClr*g) / (sqrt(s) + eps)
 		}
@@ -42,9 +50,9 @@ func denseStep[T float](c *Config, t int, theta, grad, sum []T) {
 			g = -g
 		}
 		if wd != 0 {
-			g += T(wd * theta[i])
+			g = fma(wd, theta[i], g)
 		}
-		s := sum[i] + T(g*g)
+		s := fma(g, g, sum[i])
 		sum[i] = s
 		var d T
 		if c.EpsInside {
@@ -56,8 +64,8 @@ func denseStep[T float](c *Config, t int, theta, grad, sum []T) {
 	}
 }
 
-// sparseStep is PyTorch's sparse-gradient path, which orders the last
-// multiply differently from the dense one: θ = θ + (−clr)·(g/(√G + ε)).
+// sparseStep is PyTorch's sparse-gradient path, which rounds differently
+// from the dense one: G = G + g·g (two roundings); θ = fma(−clr, g/(√G + ε), θ).
 // rows must be distinct (coalesced) and in range.
 func sparseStep[T float](c *Config, t int, theta []T, dim int, rows []int, grad, sum []T) {
 	negClr := T(-c.StepLR(t))
@@ -77,7 +85,7 @@ func sparseStep[T float](c *Config, t int, theta []T, dim int, rows []int, grad,
 			} else {
 				d = sqrt(sj) + eps
 			}
-			th[j] += T(negClr * T(g/d))
+			th[j] = fma(negClr, g/d, th[j])
 		}
 	}
 }

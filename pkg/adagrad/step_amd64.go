@@ -6,12 +6,12 @@ import "golang.org/x/sys/cpu"
 
 // On amd64 the common dense step (no maximize, no weight decay, ε outside)
 // runs eight float32 or four float64 lanes at a time. The vector
-// instructions (VMULPS, VADDPS, VSQRTPS, VDIVPS and their PD twins) are
-// IEEE-exact and are issued in the scalar loop's order without fusing, so
+// instructions (VFMADD231PS, VMULPS, VADDPS, VSQRTPS, VDIVPS and their PD twins)
+// are IEEE-exact and are issued in the scalar loop's order, fusing where it fuses, so
 // the results are bit-identical to denseStep's; TestVectorMatchesScalar
 // holds them to it. Build with -tags purego to use the Go loop only.
 
-var useAVX2 = cpu.X86.HasAVX2
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
 func stepF32AVX2(theta, grad, sum []float32, negClr, eps float32)

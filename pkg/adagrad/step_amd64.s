@@ -3,7 +3,7 @@
 #include "textflag.h"
 
 // The loops below compute, lane by lane and in this order,
-//	s = sum + g*g; sum = s; theta = theta + (negClr*g) / (sqrt(s) + eps)
+//	s = fma(g, g, sum); sum = s; theta = theta + (negClr*g) / (sqrt(s) + eps)
 // which is denseStep's common case. Go's assembler takes VEX operands in
 // reverse: VDIVPS Y2, Y3, Y3 is Y3 = Y3 / Y2.
 
@@ -19,9 +19,9 @@ TEXT ·stepF32AVX2(SB), NOSPLIT, $0-80
 	JZ           done32
 
 loop32:
-	VMOVUPS (SI), Y0
-	VMULPS  Y0, Y0, Y1
-	VADDPS  (DX), Y1, Y1
+	VMOVUPS     (SI), Y0
+	VMOVUPS     (DX), Y1
+	VFMADD231PS Y0, Y0, Y1
 	VMOVUPS Y1, (DX)
 	VSQRTPS Y1, Y2
 	VADDPS  Y15, Y2, Y2
@@ -51,9 +51,9 @@ TEXT ·stepF64AVX2(SB), NOSPLIT, $0-88
 	JZ           done64
 
 loop64:
-	VMOVUPD (SI), Y0
-	VMULPD  Y0, Y0, Y1
-	VADDPD  (DX), Y1, Y1
+	VMOVUPD     (SI), Y0
+	VMOVUPD     (DX), Y1
+	VFMADD231PD Y0, Y0, Y1
 	VMOVUPD Y1, (DX)
 	VSQRTPD Y1, Y2
 	VADDPD  Y15, Y2, Y2
