@@ -114,8 +114,9 @@ var ErrShape = errors.New("adagrad: shape mismatch")
 // Optimizer is Adagrad's state for n float64 parameters.
 type Optimizer struct {
 	Config
-	Sum []float64 // G, the running sum of squared gradients, one per parameter
-	t   int       // steps taken
+	Sum  []float64 // G, the running sum of squared gradients, one per parameter
+	t    int       // steps taken
+	seen rowSet    // StepRows' scratch for spotting repeated rows
 }
 
 // New returns an optimizer for n parameters with G set to
@@ -156,7 +157,9 @@ func (o *Optimizer) StepRows(theta []float64, dim int, rows []int, grad []float6
 	if err := checkRows(len(theta), len(o.Sum), dim, rows, len(grad), o.WeightDecay); err != nil {
 		return err
 	}
-	rows, grad = coalesce(rows, grad, dim)
+	if o.seen.hasRepeats(rows, len(theta)/dim) {
+		rows, grad = coalesce(rows, grad, dim)
+	}
 	o.t++
 	sparseStep(&o.Config, o.t, theta, dim, rows, grad, o.Sum)
 	return nil
@@ -166,8 +169,9 @@ func (o *Optimizer) StepRows(theta []float64, dim int, rows []int, grad []float6
 // float64 and are rounded to float32 where they meet the data, as in PyTorch.
 type Optimizer32 struct {
 	Config
-	Sum []float32
-	t   int
+	Sum  []float32
+	t    int
+	seen rowSet
 }
 
 // New32 is New for float32 parameters.
@@ -201,7 +205,9 @@ func (o *Optimizer32) StepRows(theta []float32, dim int, rows []int, grad []floa
 	if err := checkRows(len(theta), len(o.Sum), dim, rows, len(grad), o.WeightDecay); err != nil {
 		return err
 	}
-	rows, grad = coalesce(rows, grad, dim)
+	if o.seen.hasRepeats(rows, len(theta)/dim) {
+		rows, grad = coalesce(rows, grad, dim)
+	}
 	o.t++
 	sparseStep(&o.Config, o.t, theta, dim, rows, grad, o.Sum)
 	return nil
@@ -226,22 +232,31 @@ func checkRows(nTheta, nSum, dim int, rows []int, nGrad int, wd float64) error {
 	return nil
 }
 
-// coalesce sums the gradients of rows listed more than once, keeping the
-// order of first appearance. The common case, no repeats, costs one map pass
-// and no copy.
-func coalesce[T float](rows []int, grad []T, dim int) ([]int, []T) {
-	seen := make(map[int]int, len(rows))
+// rowSet spots a row listed twice in one sparse step. It holds one bit per
+// table row, allocated on first use, and clears only the words it set, so
+// each step costs O(len(rows)) however large the table.
+type rowSet []uint64
+
+func (s *rowSet) hasRepeats(rows []int, nRows int) bool {
+	if len(*s) < (nRows+63)/64 {
+		*s = make(rowSet, (nRows+63)/64)
+	}
+	bits := *s
 	dup := false
-	for k, r := range rows {
-		if _, ok := seen[r]; ok {
-			dup = true
-			break
-		}
-		seen[r] = k
+	for _, r := range rows {
+		w, b := r/64, uint64(1)<<(r%64)
+		dup = dup || bits[w]&b != 0
+		bits[w] |= b
 	}
-	if !dup {
-		return rows, grad
+	for _, r := range rows {
+		bits[r/64] = 0
 	}
+	return dup
+}
+
+// coalesce sums the gradients of rows listed more than once, keeping the
+// order of first appearance.
+func coalesce[T float](rows []int, grad []T, dim int) ([]int, []T) {
 	at := make(map[int]int, len(rows))
 	var outRows []int
 	var outGrad []T

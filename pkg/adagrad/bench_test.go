@@ -68,46 +68,57 @@ func BenchmarkCopy(b *testing.B) {
 	}
 }
 
-// BenchmarkSparse touches 1% of a 10⁵ × 128 table per step, then the same
-// 1,000 rows of tables 10× smaller and 10× larger: the time per step should
-// not follow the table's size.
+// BenchmarkSparse touches 1% of a 10⁵ × 128 table per step, then 1,000
+// rows of tables 10× smaller and 10× larger: no work in a step follows the
+// table's size. Steps cycle through 16 batches of random rows so that the
+// touched rows are not the same cached ones every time; what still grows
+// with the table is only the chance that a row is out of cache.
 func BenchmarkSparse(b *testing.B) {
-	const dim, touched = 128, 1000
+	const dim, touched, batches = 128, 1000, 16
 	for _, rows := range []int{1e4, 1e5, 1e6} {
 		b.Run(fmt.Sprintf("float32/rows=%.0e", float64(rows)), func(b *testing.B) {
 			opt, _ := New32(Default(), rows*dim)
 			table := make([]float32, rows*dim)
-			idx, grad := sparseBatch(rows, touched, dim)
-			g32 := make([]float32, len(grad))
-			for i, g := range grad {
-				g32[i] = float32(g)
+			idx, grad := sparseBatches(rows, touched, dim, batches)
+			g32 := make([][]float32, batches)
+			for k := range grad {
+				g32[k] = to32(grad[k])
 			}
 			b.SetBytes(int64(5 * 4 * touched * dim))
+			k := 0
 			for b.Loop() {
-				opt.StepRows(table, dim, idx, g32)
+				opt.StepRows(table, dim, idx[k%batches], g32[k%batches])
+				k++
 			}
 			reportPerParam(b, touched*dim)
 		})
 		b.Run(fmt.Sprintf("float64/rows=%.0e", float64(rows)), func(b *testing.B) {
 			opt, _ := New(Default(), rows*dim)
 			table := make([]float64, rows*dim)
-			idx, grad := sparseBatch(rows, touched, dim)
+			idx, grad := sparseBatches(rows, touched, dim, batches)
 			b.SetBytes(int64(5 * 8 * touched * dim))
+			k := 0
 			for b.Loop() {
-				opt.StepRows(table, dim, idx, grad)
+				opt.StepRows(table, dim, idx[k%batches], grad[k%batches])
+				k++
 			}
 			reportPerParam(b, touched*dim)
 		})
 	}
 }
 
-// sparseBatch picks k distinct rows at random, spread over the whole table.
-func sparseBatch(rows, k, dim int) ([]int, []float64) {
+// sparseBatches draws n batches of k distinct rows each, spread over the
+// whole table, with their gradients.
+func sparseBatches(rows, k, dim, n int) ([][]int, [][]float64) {
 	r := rand.New(rand.NewPCG(1, uint64(rows)))
-	idx := r.Perm(rows)[:k]
-	grad := make([]float64, k*dim)
-	for i := range grad {
-		grad[i] = r.NormFloat64()
+	idx := make([][]int, n)
+	grad := make([][]float64, n)
+	for b := range idx {
+		idx[b] = r.Perm(rows)[:k]
+		grad[b] = make([]float64, k*dim)
+		for i := range grad[b] {
+			grad[b][i] = r.NormFloat64()
+		}
 	}
 	return idx, grad
 }

@@ -371,3 +371,47 @@ func TestVectorMatchesScalar(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorRowsMatchScalar is TestVectorMatchesScalar for the sparse path,
+// with row widths that leave every tail size.
+func TestVectorRowsMatchScalar(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no vector loop on this CPU or build")
+	}
+	r := rand.New(rand.NewPCG(17, 18))
+	for dim := 1; dim < 20; dim++ {
+		const rows = 30
+		cfg := Config{LR: 0.03, LRDecay: 0.001, Eps: 1e-10}
+		neg := cfg
+		neg.Maximize = true
+		v64, _ := New(cfg, rows*dim)
+		s64, _ := New(neg, rows*dim)
+		v32, _ := New32(cfg, rows*dim)
+		s32, _ := New32(neg, rows*dim)
+		a, b := make([]float64, rows*dim), make([]float64, rows*dim)
+		a32, b32 := make([]float32, rows*dim), make([]float32, rows*dim)
+		for step := 0; step < 5; step++ {
+			idx := r.Perm(rows)[:7]
+			g := randomGrad(r, len(idx)*dim)
+			ng := make([]float64, len(g))
+			g32, ng32 := make([]float32, len(g)), make([]float32, len(g))
+			for i := range g {
+				ng[i] = -g[i]
+				g32[i] = float32(g[i])
+				ng32[i] = -g32[i]
+			}
+			v64.StepRows(a, dim, idx, g)
+			s64.StepRows(b, dim, idx, ng)
+			v32.StepRows(a32, dim, idx, g32)
+			s32.StepRows(b32, dim, idx, ng32)
+		}
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) || v64.Sum[i] != s64.Sum[i] {
+				t.Fatalf("float64 dim=%d [%d]: vector θ %v G %v, scalar θ %v G %v", dim, i, a[i], v64.Sum[i], b[i], s64.Sum[i])
+			}
+			if math.Float32bits(a32[i]) != math.Float32bits(b32[i]) || v32.Sum[i] != s32.Sum[i] {
+				t.Fatalf("float32 dim=%d [%d]: vector θ %v G %v, scalar θ %v G %v", dim, i, a32[i], v32.Sum[i], b32[i], s32.Sum[i])
+			}
+		}
+	}
+}

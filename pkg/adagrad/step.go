@@ -70,10 +70,26 @@ func denseStep[T float](c *Config, t int, theta, grad, sum []T) {
 func sparseStep[T float](c *Config, t int, theta []T, dim int, rows []int, grad, sum []T) {
 	negClr := T(-c.StepLR(t))
 	eps := T(c.Eps)
+	plain := !c.Maximize && !c.EpsInside
+	const ahead = 4 // rows prefetched ahead of the one being updated
+	for k := 0; k < min(ahead, len(rows)); k++ {
+		r := rows[k]
+		prefetchRow(theta[r*dim:(r+1)*dim], sum[r*dim:(r+1)*dim])
+	}
 	for k, r := range rows {
+		if k+ahead < len(rows) {
+			n := rows[k+ahead]
+			prefetchRow(theta[n*dim:(n+1)*dim], sum[n*dim:(n+1)*dim])
+		}
 		th := theta[r*dim : (r+1)*dim]
 		s := sum[r*dim : (r+1)*dim]
-		for j, g := range grad[k*dim : (k+1)*dim] {
+		gr := grad[k*dim : (k+1)*dim]
+		done := 0
+		if plain {
+			done = fastRow(th, gr, s, negClr, eps)
+		}
+		for j := done; j < dim; j++ {
+			g := gr[j]
 			if c.Maximize {
 				g = -g
 			}
