@@ -153,6 +153,22 @@ var seedErrata = []struct {
 		want:    10000, decimals: 6,
 	},
 	{
+		where:   "Anchor, w₂'s frequency",
+		printed: "w₂ (has_certification, activated 1 in 5 steps, mostly 0)",
+		correct: "2 in 5: the walkthrough's g₂ is non-zero at steps 2 and 4",
+		why:     "the five gradient pairs (0.5,0.0) (0.4,0.3) (0.3,0.0) (0.5,0.2) (0.4,0.0) activate w₂ twice",
+		value: func(t *testing.T) float64 {
+			n := 0
+			for _, g := range SeedGradients() {
+				if g[1] != 0 {
+					n++
+				}
+			}
+			return float64(n)
+		},
+		want: 2, decimals: 0,
+	},
+	{
 		where:   "Seed 000, ε's default",
 		printed: "Its value is 10^{-8} by default",
 		correct: "1e-10 in torch.optim.Adagrad, the library its own code calls (eps=1e-10)",
