@@ -101,3 +101,16 @@ func ExampleFullMatrix() {
 	fmt.Printf("θ = [%.4f %.4f]\n", theta[0], theta[1])
 	// Output: θ = [0.0000 0.0000]
 }
+
+// The seed article's arithmetic slips, each with the value the reference
+// computes.
+func ExampleSeedErrata() {
+	for _, e := range adagrad.SeedErrata()[:4] {
+		fmt.Printf("%s: printed %s, computed %.4f\n", e.Where, e.Printed, e.Computed)
+	}
+	// Output:
+	// Walkthrough step 1 and the Trace Table, eff_lr₂: printed lr₂ = 0.1 / √(0.0 + 1e-8) = 0.1 / 0.0001 ≈ 3162, computed 1000.0000
+	// Code output, step 1, lr2: printed 3162.3, computed 10000000.0000
+	// Trace Table, step 3, w₁: printed −0.204, computed -0.2049
+	// Code output, step 5, w1: printed -0.3045, computed -0.3046
+}

@@ -11,7 +11,7 @@ import (
 // Python code puts it outside, η/(√G+ε). The tests below reproduce every
 // number it prints under the convention that printed it, at the printed
 // precision. Where the seed's number is wrong the test asserts the computed
-// value and seedErrata records what was printed and why it is wrong.
+// value and SeedErrata (seed.go) records what was printed and why.
 
 // roundTo rounds x to d decimals, as the seed's printf formats do.
 func roundTo(x float64, d int) float64 {
@@ -104,84 +104,32 @@ func TestSeedProse(t *testing.T) {
 	}
 }
 
-// seedErrata are the arithmetic errors in seed 001, checked against the
-// reference. The notebooks show them to learners.
-var seedErrata = []struct {
-	where, printed, correct, why string
-	value                        func(t *testing.T) float64
-	want                         float64
-	decimals                     int
-}{
-	{
-		where:   "Walkthrough step 1 and the Trace Table, eff_lr₂",
-		printed: "lr₂ = 0.1 / √(0.0 + 1e-8) = 0.1 / 0.0001 ≈ 3162",
-		correct: "0.1 / 0.0001 = 1000",
-		why:     "√1e-8 is 1e-4, so the quotient is 1000; 3162 is 0.1/√1e-9",
-		value:   func(t *testing.T) float64 { return seedTrace(t, true).Steps[0].LR[1] },
-		want:    1000, decimals: 6,
-	},
-	{
-		where:   "Code output, step 1, lr2",
-		printed: "3162.3",
-		correct: "10000000.0000",
-		why:     "the code computes eta/(sqrt(G)+eps) = 0.1/(0+1e-8) = 1e7; the printed value fits neither convention",
-		value:   func(t *testing.T) float64 { return seedTrace(t, false).Steps[0].LR[1] },
-		want:    1e7, decimals: 0,
-	},
-	{
-		where:   "Trace Table, step 3, w₁",
-		printed: "−0.204",
-		correct: "−0.205",
-		why:     "w₁ = −0.16247 − 0.14142×0.3 = −0.20490, which rounds to −0.205 (the table truncated)",
-		value:   func(t *testing.T) float64 { return seedTrace(t, true).Steps[2].Theta[0] },
-		want:    -0.205, decimals: 3,
-	},
-	{
-		where:   "Code output, step 5, w1",
-		printed: "-0.3045",
-		correct: "-0.3046",
-		why:     "w1 = -0.26263 - 0.10483×0.4 = -0.30456, which rounds to -0.3046",
-		value:   func(t *testing.T) float64 { return seedTrace(t, false).Steps[4].Theta[0] },
-		want:    -0.3046, decimals: 4,
-	},
-	{
-		where:   "Honest Limitations, initial effective lr",
-		printed: "lr₂ ≈ η/1e-4 = 1000×η",
-		correct: "η/1e-4 = 10,000×η (1000 for η = 0.1)",
-		why:     "dividing by 1e-4 multiplies by 10⁴; the article conflates 1000 (the step-1 rate for η = 0.1) with the factor",
-		value:   func(t *testing.T) float64 { return seedTrace(t, true).Steps[0].LR[1] / 0.1 },
-		want:    10000, decimals: 6,
-	},
-	{
-		where:   "Anchor, w₂'s frequency",
-		printed: "w₂ (has_certification, activated 1 in 5 steps, mostly 0)",
-		correct: "2 in 5: the walkthrough's g₂ is non-zero at steps 2 and 4",
-		why:     "the five gradient pairs (0.5,0.0) (0.4,0.3) (0.3,0.0) (0.5,0.2) (0.4,0.0) activate w₂ twice",
-		value: func(t *testing.T) float64 {
-			n := 0
-			for _, g := range SeedGradients() {
-				if g[1] != 0 {
-					n++
-				}
-			}
-			return float64(n)
-		},
-		want: 2, decimals: 0,
-	},
-	{
-		where:   "Seed 000, ε's default",
-		printed: "Its value is 10^{-8} by default",
-		correct: "1e-10 in torch.optim.Adagrad, the library its own code calls (eps=1e-10)",
-		why:     "1e-8 is Adam's and RMSProp's default in PyTorch; Keras uses 1e-7",
-		value:   func(t *testing.T) float64 { return Default().Eps * 1e10 },
-		want:    1, decimals: 12,
-	},
-}
-
+// TestSeedErrata holds each erratum's computed value to the correct
+// number, worked out by hand here (not read back from the code), at the
+// precision the article printed.
 func TestSeedErrata(t *testing.T) {
-	for _, e := range seedErrata {
-		if got := roundTo(e.value(t), e.decimals); got != e.want {
-			t.Errorf("%s: computed %v, want %v (seed printed %s)", e.where, got, e.want, e.printed)
+	want := []struct {
+		value    float64
+		decimals int
+	}{
+		{1000, 6},
+		{1e7, 0},
+		{-0.205, 3},
+		{-0.3046, 4},
+		{10000, 6},
+		{2, 0},
+		{1e-10, 16},
+	}
+	errata := SeedErrata()
+	if len(errata) != len(want) {
+		t.Fatalf("%d errata, want %d", len(errata), len(want))
+	}
+	for i, e := range errata {
+		if got := roundTo(e.Computed, want[i].decimals); got != want[i].value {
+			t.Errorf("%s: computed %v, want %v (the article printed %s)", e.Where, got, want[i].value, e.Printed)
+		}
+		if e.Printed == "" || e.Correct == "" || e.Why == "" {
+			t.Errorf("%s: incomplete erratum %+v", e.Where, e)
 		}
 	}
 }

@@ -50,16 +50,3 @@ func Run(cfg Config, theta0 []float64, grads [][]float64) (*Trace, error) {
 	}
 	return tr, nil
 }
-
-// SeedGradients are the five gradient pairs (w₁, w₂) of the seed article's
-// walkthrough: w₁ gets a gradient every step, w₂ only on steps 2 and 4.
-func SeedGradients() [][]float64 {
-	return [][]float64{{0.5, 0.0}, {0.4, 0.3}, {0.3, 0.0}, {0.5, 0.2}, {0.4, 0.0}}
-}
-
-// SeedConfig is the seed article's setting: η = 0.1, ε = 1e-8 outside the
-// root, as its code computes (its formula puts ε inside; set EpsInside for
-// that reading).
-func SeedConfig() Config {
-	return Config{LR: 0.1, Eps: 1e-8}
-}
