@@ -1,0 +1,58 @@
+package checker
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/adagradlab/adagradlab/checker/result"
+)
+
+func TestSplitCell(t *testing.T) {
+	cell := `import "math"
+
+// F is π.
+func F() float64 { return math.Pi }
+x := F()
+y := []float64{
+	1,
+	2,
+}
+func G() float64 { return x + y[0] }
+type T struct{ A int }
+G()`
+	want := []string{
+		"import \"math\"\n\n// F is π.\nfunc F() float64 { return math.Pi }",
+		"x := F()\ny := []float64{\n\t1,\n\t2,\n}",
+		"func G() float64 { return x + y[0] }\ntype T struct{ A int }",
+		"G()",
+	}
+	if diff := cmp.Diff(want, splitCell(cell)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// Notebook cells mixing declarations and statements run as the kernel runs
+// them; a cell that fails does not stop the others; an endless loop in a cell
+// is a time limit hit while loading.
+func TestNotebookMixedCells(t *testing.T) {
+	cells := []string{
+		"import \"math\"\nfunc FirstStepLR(eta, g, eps float64) float64 { return eta / (math.Sqrt(g*g) + eps) }\nprobe := FirstStepLR(0.1, 0.5, 1e-8)\nfunc FirstStepRatio(g float64) float64 { return 1 / math.Abs(g) }\nconst Q1Text = `twice as large`",
+		"undefinedThing + 1",
+	}
+	c := newChecker(t, Options{Questions: []string{"q1"}})
+	qs := grade(t, c, Input{Cells: cells})
+	if qs[0].Status != result.Passed || qs[0].Text != "twice as large" {
+		t.Errorf("mixed cells: %s", dump(qs))
+	}
+	qs = grade(t, newChecker(t, Options{Questions: []string{"q1"}, Timeout: 500 * time.Millisecond}), Input{Cells: append(cells, "for {\n}")})
+	if qs[0].Status != result.Timeout || !strings.Contains(strings.Join(qs[0].Feedback, " "), "notebook cells") {
+		t.Errorf("endless cell: %s", dump(qs))
+	}
+	qs = grade(t, c, Input{Cells: []string{"package answers\n\nfunc FirstStepRatio(g float64) float64 { return 1 / g }"}})
+	if fb := strings.Join(qs[0].Feedback, "\n"); qs[0].Status != result.Error || !strings.Contains(fb, "missing function FirstStepLR") || !strings.Contains(fb, "FirstStepRatio(") {
+		t.Errorf("a whole file in a cell: %s", dump(qs))
+	}
+}

@@ -1,0 +1,346 @@
+package questions
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/adagradlab/adagradlab/pkg/adagrad"
+)
+
+var q1 = &Question{
+	ID: "q1", Title: "Adagrad's first step", Max: 20,
+	Funcs: []string{"FirstStepLR", "FirstStepRatio"},
+	run: func(t *T) {
+		if f, ok := fn[func(eta, g, eps float64) float64](t, "FirstStepLR"); ok {
+			type tc struct{ eta, g, eps float64 }
+			cases := []tc{{0.1, 0.5, 1e-8}, {t.logUniform(1e-3, 1), 0, []float64{1e-8, 1e-10}[t.rng.IntN(2)]}}
+			for range 10 {
+				cases = append(cases, tc{t.logUniform(1e-3, 1), t.sign() * t.logUniform(1e-2, 10), []float64{1e-7, 1e-8, 1e-10}[t.rng.IntN(3)]})
+			}
+			t.rng.Shuffle(len(cases)-1, func(i, j int) { cases[i+1], cases[j+1] = cases[j+1], cases[i+1] })
+			t.part(10, "FirstStepLR", func() error {
+				for _, c := range cases {
+					got := f(c.eta, c.g, c.eps)
+					// G after step 1 is g², so the rate is η/(√(g²)+ε).
+					want := c.eta / (math.Sqrt(c.g*c.g) + c.eps)
+					if !close(got, want, 1e-9) {
+						hint := ""
+						if close(got, c.eta/math.Sqrt(c.g*c.g+c.eps), 1e-9) {
+							hint = " (that is η/√(G+ε): the question puts ε outside the root, η/(√G+ε))"
+						} else if close(got, c.eta/c.eps, 1e-9) || close(got, c.eta/math.Sqrt(c.eps), 1e-9) {
+							hint = " (G is the accumulator after step 1, so it already holds g²)"
+						}
+						return fmt.Errorf("FirstStepLR(%s, %s, %s) = %s, want %s%s", g(c.eta), g(c.g), g(c.eps), g(got), g(want), hint)
+					}
+				}
+				return nil
+			})
+		} else {
+			t.skip(10, "FirstStepLR", "the function is missing")
+		}
+		if f, ok := fn[func(g float64) float64](t, "FirstStepRatio"); ok {
+			gs := []float64{0.5}
+			for range 10 {
+				gs = append(gs, t.sign()*t.logUniform(0.05, 20))
+			}
+			t.part(10, "FirstStepRatio", func() error {
+				for _, x := range gs {
+					got := f(x)
+					// Adagrad moves η·g/|g|, SGD η·g: the ratio is 1/|g|.
+					want := 1 / math.Abs(x)
+					if !close(got, want, 1e-6) {
+						hint := ""
+						if close(got, 1/x, 1e-6) {
+							hint = " (a ratio of step sizes: compare magnitudes)"
+						}
+						return fmt.Errorf("FirstStepRatio(%s) = %s, want %s%s", g(x), g(got), g(want), hint)
+					}
+				}
+				return nil
+			})
+		} else {
+			t.skip(10, "FirstStepRatio", "the function is missing")
+		}
+	},
+}
+
+var q2 = &Question{
+	ID: "q2", Title: "An accumulator that can forget", Max: 20,
+	Funcs: []string{"Accumulate"},
+	run: func(t *T) {
+		acc, ok := fn[func(G, g float64) float64](t, "Accumulate")
+		if !ok {
+			t.skip(20, "Accumulate's three properties", "the function is missing")
+			return
+		}
+		const eta, eps = 0.1, 1e-8
+		// 1. It falls after the gradients stop.
+		n1 := 20 + t.rng.IntN(40)
+		grads := make([]float64, n1)
+		for i := range grads {
+			grads[i] = t.sign() * t.uniform(0.5, 2)
+		}
+		t.part(7, "G falls after the gradients stop", func() error {
+			G := 0.0
+			for _, x := range grads {
+				G = acc(G, x)
+			}
+			peak := G
+			if !(peak > 0) || math.IsInf(peak, 0) {
+				return fmt.Errorf("after %d gradients G is %s; it should have grown", n1, g(peak))
+			}
+			const quiet = 200
+			for range quiet {
+				G = acc(G, 0)
+			}
+			if !(G <= peak/2) {
+				return fmt.Errorf("G went from %s to %s after %d steps without gradients: it must forget (fall to at most half)", g(peak), g(G), quiet)
+			}
+			return nil
+		})
+		// 2. Finite and ≥ 0, whatever the gradients.
+		t.part(6, "G stays finite and ≥ 0", func() error {
+			for run := range 4 {
+				G := []float64{0, t.uniform(0, 10), t.logUniform(1, 1e3), 0}[run]
+				for step := range 100 {
+					var x float64
+					switch t.rng.IntN(4) {
+					case 0:
+						x = 0
+					case 1:
+						x = t.sign() * t.logUniform(1e-6, 1)
+					default:
+						x = t.sign() * t.logUniform(1e-2, 1e3)
+					}
+					prev := G
+					G = acc(G, x)
+					if math.IsNaN(G) || math.IsInf(G, 0) || G < 0 {
+						return fmt.Errorf("Accumulate(%s, %s) = %s at step %d: G must stay finite and ≥ 0", g(prev), g(x), g(G), step+1)
+					}
+				}
+			}
+			return nil
+		})
+		// 3. A sparse parameter keeps a larger effective rate than a dense one.
+		c := t.uniform(0.2, 2)
+		phase := t.rng.IntN(5)
+		t.part(7, "a parameter with a gradient one step in five keeps a larger effective lr", func() error {
+			var dense, sparse float64
+			const steps = 200
+			sum := 0.0
+			for s := range steps {
+				dense = acc(dense, c)
+				gs := 0.0
+				if s%5 == phase {
+					gs = c
+				}
+				sparse = acc(sparse, gs)
+				lrD, lrS := eta/(math.Sqrt(dense)+eps), eta/(math.Sqrt(sparse)+eps)
+				if s >= 10 && lrS < lrD {
+					return fmt.Errorf("at step %d with g = %s: the sparse parameter's lr %s is below the dense one's %s (G %s vs %s)", s+1, g(c), g(lrS), g(lrD), g(sparse), g(dense))
+				}
+				if s >= 10 {
+					sum += lrS / lrD
+				}
+			}
+			if !(sum/float64(steps-10) > 1) {
+				return fmt.Errorf("with g = %s the sparse parameter's lr is no larger than the dense one's on average", g(c))
+			}
+			return nil
+		})
+	},
+}
+
+var q3 = &Question{
+	ID: "q3", Title: "Convergence or failure?", Max: 20,
+	Funcs: []string{"LRAfter", "Diagnose"},
+	run: func(t *T) {
+		if f, ok := fn[func(eta, g float64, steps int) float64](t, "LRAfter"); ok {
+			type tc struct {
+				eta, g float64
+				steps  int
+			}
+			cases := []tc{{0.1, 0.5, 100}, {0.1, 0.5, 1000}}
+			for range 10 {
+				cases = append(cases, tc{t.logUniform(1e-3, 1), t.sign() * t.logUniform(1e-2, 5), 1 + t.rng.IntN(100000)})
+			}
+			t.part(10, "LRAfter", func() error {
+				for _, c := range cases {
+					got := f(c.eta, c.g, c.steps)
+					want := c.eta / math.Sqrt(float64(c.steps)*c.g*c.g)
+					if !close(got, want, 1e-6) {
+						return fmt.Errorf("LRAfter(%s, %s, %d) = %s, want %s (G = steps·g²)", g(c.eta), g(c.g), c.steps, g(got), g(want))
+					}
+				}
+				return nil
+			})
+		} else {
+			t.skip(10, "LRAfter", "the function is missing")
+		}
+		if f, ok := fn[func(losses, gradNorms []float64) string](t, "Diagnose"); ok {
+			curves := make([]curve, 0, 8)
+			nConv := 3 + t.rng.IntN(3)
+			for i := range 8 {
+				if i < nConv {
+					curves = append(curves, convergedCurve(t))
+				} else {
+					curves = append(curves, stalledCurve(t))
+				}
+			}
+			t.rng.Shuffle(len(curves), func(i, j int) { curves[i], curves[j] = curves[j], curves[i] })
+			right := 0
+			var wrong []string
+			t.part(10, "Diagnose", func() error {
+				for i, c := range curves {
+					got := f(append([]float64(nil), c.losses...), append([]float64(nil), c.norms...))
+					if got == c.want {
+						right++
+					} else {
+						wrong = append(wrong, fmt.Sprintf("curve %d (%s): said %q, it %s", i+1, c.about, clip(got), c.want))
+					}
+				}
+				if len(wrong) > 0 {
+					return fmt.Errorf("%d of %d curves right; %s", right, len(curves), wrongList(wrong))
+				}
+				return nil
+			})
+			if right > 0 && right < len(curves) {
+				// Partial credit: a point per curve beyond chance.
+				pts := 10 * right / len(curves)
+				t.score += pts
+				t.notef("partial credit for Diagnose: %d/10", pts)
+			}
+		} else {
+			t.skip(10, "Diagnose", "the function is missing")
+		}
+	},
+}
+
+func wrongList(w []string) string {
+	if len(w) > 3 {
+		return fmt.Sprintf("%s; … and %d more", joinSemi(w[:3]), len(w)-3)
+	}
+	return joinSemi(w)
+}
+
+func joinSemi(w []string) string {
+	s := ""
+	for i, x := range w {
+		if i > 0 {
+			s += "; "
+		}
+		s += x
+	}
+	return s
+}
+
+// curve is a training run of the reference Adagrad: loss and gradient norm
+// before every step.
+type curve struct {
+	losses, norms []float64
+	want          string // "converged" or "stalled"
+	about         string
+}
+
+// convergedCurve runs Adagrad on a random quadratic ½Σaᵢ(θᵢ−cᵢ)² until the
+// gradient norm is at most 1e-3 of the first.
+func convergedCurve(t *T) curve {
+	for {
+		n := 2 + t.rng.IntN(5)
+		a, c, th := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			a[i] = t.uniform(0.5, 5)
+			c[i] = t.uniform(-3, 3)
+			th[i] = c[i] + t.sign()*t.uniform(1, 5)
+		}
+		cfg := adagrad.Default()
+		cfg.LR = t.uniform(0.3, 1)
+		steps := 300 + t.rng.IntN(500)
+		cv := runCurve(cfg, th, steps, func(th, grad []float64) float64 {
+			loss := 0.0
+			for i := range th {
+				d := th[i] - c[i]
+				loss += 0.5 * a[i] * d * d
+				grad[i] = a[i] * d
+			}
+			return loss
+		})
+		if cv.norms[len(cv.norms)-1] <= 1e-3*cv.norms[0] {
+			cv.want, cv.about = "converged", fmt.Sprintf("a %d-parameter quadratic, η = %.2f", n, cfg.LR)
+			return cv
+		}
+	}
+}
+
+// stalledCurve runs Adagrad where its rate is already tiny far from the
+// minimum: a random Huber loss (constant gradient far away) with a small η or
+// a huge starting accumulator. The loss barely moves, the gradient does not
+// shrink.
+func stalledCurve(t *T) curve {
+	for {
+		n := 2 + t.rng.IntN(5)
+		s, c, th := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			s[i] = t.uniform(0.5, 2)
+			c[i] = t.uniform(-3, 3)
+			th[i] = c[i] + t.sign()*t.uniform(20, 60)
+		}
+		cfg := adagrad.Default()
+		about := ""
+		if t.rng.IntN(2) == 0 {
+			cfg.LR = t.logUniform(1e-4, 1e-3)
+			about = fmt.Sprintf("a Huber loss far from its minimum, η = %.1e", cfg.LR)
+		} else {
+			cfg.LR = 0.1
+			cfg.InitialAccumulatorValue = t.logUniform(1e6, 1e8)
+			about = fmt.Sprintf("a Huber loss, G starting at %.1e", cfg.InitialAccumulatorValue)
+		}
+		steps := 300 + t.rng.IntN(500)
+		cv := runCurve(cfg, th, steps, func(th, grad []float64) float64 {
+			return huber(th, c, s, 0.05, grad)
+		})
+		first, last := cv.losses[0], cv.losses[len(cv.losses)-1]
+		if cv.norms[len(cv.norms)-1] >= 0.1*cv.norms[0] && (first-last) <= 0.01*first {
+			cv.want, cv.about = "stalled", about
+			return cv
+		}
+	}
+}
+
+// huber is Σ sᵢ·huber_δ(θᵢ−cᵢ); it writes the gradient into grad.
+func huber(th, c, s []float64, delta float64, grad []float64) float64 {
+	loss := 0.0
+	for i := range th {
+		x := th[i] - c[i]
+		if math.Abs(x) <= delta {
+			loss += s[i] * x * x / (2 * delta)
+			grad[i] = s[i] * x / delta
+		} else {
+			loss += s[i] * (math.Abs(x) - delta/2)
+			grad[i] = s[i] * math.Copysign(1, x)
+		}
+	}
+	return loss
+}
+
+func runCurve(cfg adagrad.Config, th []float64, steps int, f func(th, grad []float64) float64) curve {
+	opt, err := adagrad.New(cfg, len(th))
+	if err != nil {
+		panic(err)
+	}
+	grad := make([]float64, len(th))
+	var cv curve
+	for range steps {
+		loss := f(th, grad)
+		norm := 0.0
+		for _, x := range grad {
+			norm += x * x
+		}
+		cv.losses = append(cv.losses, loss)
+		cv.norms = append(cv.norms, math.Sqrt(norm))
+		if err := opt.Step(th, grad); err != nil {
+			panic(err)
+		}
+	}
+	return cv
+}

@@ -1,0 +1,270 @@
+package questions
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	a1 "github.com/adagradlab/adagradlab/exercises/q1/solution"
+	a2 "github.com/adagradlab/adagradlab/exercises/q2/solution"
+	a3 "github.com/adagradlab/adagradlab/exercises/q3/solution"
+	a4 "github.com/adagradlab/adagradlab/exercises/q4/solution"
+	a5 "github.com/adagradlab/adagradlab/exercises/q5/solution"
+
+	"github.com/adagradlab/adagradlab/checker/result"
+)
+
+// These tests grade compiled functions, without the interpreter or a
+// worker: they check the questions' logic and the data they draw.
+
+func reference() map[string]any {
+	return map[string]any{
+		"FirstStepLR": a1.FirstStepLR, "FirstStepRatio": a1.FirstStepRatio,
+		"Accumulate": a2.Accumulate,
+		"LRAfter":    a3.LRAfter, "Diagnose": a3.Diagnose,
+		"StateBytes": a4.StateBytes, "FullMatrixBytes": a4.FullMatrixBytes, "SparseUpdate": a4.SparseUpdate,
+		"InterventionA": a5.InterventionA, "InterventionB": a5.InterventionB,
+	}
+}
+
+func lookupIn(m map[string]any) Lookup {
+	return func(name string) (reflect.Value, error) {
+		f, ok := m[name]
+		if !ok {
+			return reflect.Value{}, fmt.Errorf("undefined: %s", name)
+		}
+		return reflect.ValueOf(f), nil
+	}
+}
+
+func with(patch map[string]any) Lookup {
+	m := reference()
+	for k, v := range patch {
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	return lookupIn(m)
+}
+
+func run(t *testing.T, id string, seed uint64, l Lookup) result.Question {
+	t.Helper()
+	var prep *Prepared
+	if seed%2 == 0 { // both ways: prepared by the parent, or in the worker
+		prep = Prepare(seed, IDs())
+	}
+	r, _ := Run(ByID(id), seed, prep, l, time.Now().Add(10*time.Second))
+	return r
+}
+
+func TestReferenceAllSeeds(t *testing.T) {
+	for seed := uint64(1); seed <= 30; seed++ {
+		for _, q := range All() {
+			if r := run(t, q.ID, seed, with(nil)); r.Status != result.Passed || r.Score != q.Max {
+				t.Errorf("seed %d %s: %s %d/%d %q", seed, q.ID, r.Status, r.Score, r.Max, r.Feedback)
+			}
+		}
+	}
+}
+
+func TestMaxTotals100(t *testing.T) {
+	total := 0
+	for _, q := range All() {
+		total += q.Max
+	}
+	if total != 100 || strings.Join(IDs(), ",") != "q1,q2,q3,q4,q5" {
+		t.Fatalf("total %d, ids %v", total, IDs())
+	}
+}
+
+func TestMissingAndMistyped(t *testing.T) {
+	r := run(t, "q1", 1, with(map[string]any{"FirstStepRatio": nil}))
+	if r.Status != result.Error || r.Score != 10 || !strings.Contains(strings.Join(r.Feedback, "\n"), "missing function FirstStepRatio: define func FirstStepRatio(float64) float64") {
+		t.Errorf("missing: %s %d %q", r.Status, r.Score, r.Feedback)
+	}
+	r = run(t, "q3", 1, with(map[string]any{"LRAfter": func(a, b, c float64) float64 { return 0 }}))
+	if r.Status != result.Error || !strings.Contains(strings.Join(r.Feedback, "\n"), "LRAfter has type func(float64, float64, float64) float64, want func(float64, float64, int) float64") {
+		t.Errorf("mistyped: %s %q", r.Status, r.Feedback)
+	}
+}
+
+func TestPanicsAreCaught(t *testing.T) {
+	boom := func(float64) float64 { panic("boom") }
+	r := run(t, "q1", 1, with(map[string]any{"FirstStepRatio": boom}))
+	if r.Status != result.Partial || !strings.Contains(strings.Join(r.Feedback, "\n"), "panicked: boom") {
+		t.Errorf("%s %q", r.Status, r.Feedback)
+	}
+	r = run(t, "q2", 1, with(map[string]any{"Accumulate": func(G, g float64) float64 { panic("boom") }}))
+	if r.Status != result.Crashed {
+		t.Errorf("all parts panicked: %s %q", r.Status, r.Feedback)
+	}
+}
+
+func TestLearnerTextIsClipped(t *testing.T) {
+	huge := strings.Repeat("é", 1<<20)
+	r := run(t, "q3", 1, with(map[string]any{"Diagnose": func(a, b []float64) string { return huge }}))
+	r2 := run(t, "q1", 1, with(map[string]any{"FirstStepRatio": func(float64) float64 { panic(huge) }}))
+	for _, fb := range append(r.Feedback, r2.Feedback...) {
+		if len(fb) > 2000 {
+			t.Errorf("feedback of %d bytes", len(fb))
+		}
+	}
+}
+
+func TestQ1Hints(t *testing.T) {
+	inside := func(eta, g, eps float64) float64 { return eta / math.Sqrt(g*g+eps) }
+	r := run(t, "q1", 3, with(map[string]any{"FirstStepLR": inside}))
+	if r.Score != 10 || !strings.Contains(strings.Join(r.Feedback, "\n"), "ε outside the root") {
+		t.Errorf("%d %q", r.Score, r.Feedback)
+	}
+}
+
+func TestQ2Properties(t *testing.T) {
+	cases := []struct {
+		name  string
+		acc   func(G, g float64) float64
+		score int
+	}{
+		{"Adagrad's sum never forgets", func(G, g float64) float64 { return G + g*g }, 13},
+		{"RMSProp's average passes", func(G, g float64) float64 { return 0.9*G + 0.1*g*g }, 20},
+		{"a signed sum goes negative", func(G, g float64) float64 { return 0.9*G + g }, -6},
+		{"forgetting everything but g²", func(G, g float64) float64 { return 0 }, 6},
+	}
+	for _, tc := range cases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			r := run(t, "q2", seed, with(map[string]any{"Accumulate": tc.acc}))
+			if tc.score < 0 { // the part worth -score must fail, whatever the others do
+				if !strings.Contains(strings.Join(r.Feedback, "\n"), fmt.Sprintf("(0/%d)", -tc.score)) {
+					t.Errorf("%s, seed %d: %q", tc.name, seed, r.Feedback)
+				}
+				continue
+			}
+			if r.Score != tc.score {
+				t.Errorf("%s, seed %d: %d, want %d: %q", tc.name, seed, r.Score, tc.score, r.Feedback)
+			}
+		}
+	}
+}
+
+// The curves Diagnose is graded on have the properties the issue states.
+func TestQ3Curves(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		tt := &T{rng: newRand(seed, "q3")}
+		c := convergedCurve(tt)
+		if c.norms[len(c.norms)-1] > 1e-3*c.norms[0] || c.want != "converged" {
+			t.Errorf("seed %d: converged curve ends at %g of its first norm", seed, c.norms[len(c.norms)-1]/c.norms[0])
+		}
+		s := stalledCurve(tt)
+		first, last := s.losses[0], s.losses[len(s.losses)-1]
+		if s.norms[len(s.norms)-1] < 0.1*s.norms[0] || (first-last) > 0.01*first || s.want != "stalled" {
+			t.Errorf("seed %d: stalled curve: norms %g → %g, loss %g → %g", seed, s.norms[0], s.norms[len(s.norms)-1], first, last)
+		}
+	}
+	r := run(t, "q3", 4, with(map[string]any{"Diagnose": func(a, b []float64) string { return "converged" }}))
+	if r.Status != result.Partial || r.Score <= 10 || r.Score >= 20 {
+		t.Errorf("always converged: %s %d %q", r.Status, r.Score, r.Feedback)
+	}
+	r = run(t, "q3", 4, with(map[string]any{"LRAfter": func(eta, g float64, steps int) float64 { return 0.02 }}))
+	if r.Score != 10 {
+		t.Errorf("hard-coded LRAfter: %d %q", r.Score, r.Feedback)
+	}
+}
+
+func TestQ4WalkerFails(t *testing.T) {
+	walker := func(w, G [][]float64, rows []int, grads [][]float64, eta, eps float64) {
+		at := map[int]int{}
+		for i, r := range rows {
+			at[r] = i
+		}
+		for r := range w {
+			if i, ok := at[r]; ok {
+				for j, g := range grads[i] {
+					G[r][j] += g * g
+					w[r][j] -= eta * g / (math.Sqrt(G[r][j]) + eps)
+				}
+			}
+		}
+	}
+	r := run(t, "q4", 1, with(map[string]any{"SparseUpdate": walker}))
+	if r.Score != 15 || !strings.Contains(strings.Join(r.Feedback, "\n"), "walks") {
+		t.Errorf("walker: %s %d %q", r.Status, r.Score, r.Feedback)
+	}
+	dense := func(w, G [][]float64, rows []int, grads [][]float64, eta, eps float64) {
+		listed := map[int]bool{}
+		for k, r := range rows {
+			listed[r] = true
+			for j, g := range grads[k] {
+				G[r][j] += g * g
+				w[r][j] -= eta * g / (math.Sqrt(G[r][j]) + eps)
+			}
+		}
+		for r := range w { // and one row that got no gradient
+			if !listed[r] {
+				w[r][0] += 1
+				break
+			}
+		}
+	}
+	r = run(t, "q4", 1, with(map[string]any{"SparseUpdate": dense}))
+	if r.Score != 10 || !strings.Contains(strings.Join(r.Feedback, "\n"), "must not change") {
+		t.Errorf("touches row 0: %s %d %q", r.Status, r.Score, r.Feedback)
+	}
+}
+
+func TestQ5(t *testing.T) {
+	reset := func(step int, lr float64, G []float64) float64 {
+		for i := range G {
+			G[i] = 0
+		}
+		return lr
+	}
+	tenfold := func(step int, lr float64, G []float64) float64 { return 10 * lr }
+	none := func(step int, lr float64, G []float64) float64 { return lr }
+	halve := func(step int, lr float64, G []float64) float64 {
+		for i := range G {
+			G[i] /= 2
+		}
+		return lr
+	}
+	negative := func(step int, lr float64, G []float64) float64 { G[0] = -1; return lr }
+	cases := []struct {
+		name string
+		a, b any
+		want int
+	}{
+		{"reset G and 10·lr", reset, tenfold, 20},
+		{"10·lr and reset G", tenfold, reset, 20},
+		{"no intervention", none, none, 0},
+		{"same kind twice", reset, halve, 16},
+		{"G made negative", negative, tenfold, 8},
+	}
+	for _, tc := range cases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			r := run(t, "q5", seed, with(map[string]any{"InterventionA": tc.a, "InterventionB": tc.b}))
+			if r.Score != tc.want {
+				t.Errorf("%s, seed %d: %d, want %d: %q", tc.name, seed, r.Score, tc.want, r.Feedback)
+			}
+		}
+	}
+}
+
+// The problem really is a plateau: without intervention, the run's own
+// progress after step 50,000 is less than the 25% an intervention must add.
+func TestQ5Plateau(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		p := newQ5Problem(&T{rng: newRand(seed, "q5")})
+		r := p.start()
+		grad := make([]float64, q5Params)
+		at := p.loss(r.theta, grad)
+		p.train(r, q5Steps, nil)
+		end := p.loss(r.theta, grad)
+		if cut := 1 - end/at; cut >= q5Cut {
+			t.Errorf("seed %d: the run itself cuts the loss by %.0f%% after step %d", seed, 100*cut, q5Plateau)
+		}
+	}
+}

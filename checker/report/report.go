@@ -1,0 +1,223 @@
+// Package report writes a grading run's report: JSON (the source of the
+// others), a CSV gradebook, one HTML page, and the summary table printed at
+// the end of a run. Files are written atomically: a run that is interrupted
+// leaves the previous file or none, never half of one.
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/adagradlab/adagradlab/checker/result"
+)
+
+// JSON encodes the report, indented, with a final newline.
+func JSON(w io.Writer, r *result.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// allQuestions are the gradebook's columns, whatever a run graded.
+var allQuestions = []string{"q1", "q2", "q3", "q4", "q5"}
+
+// CSV writes the gradebook: id, q1 … q5, total. A question the run did not
+// grade (--only) is left empty.
+func CSV(w io.Writer, r *result.Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write(append(append([]string{"id"}, allQuestions...), "total"))
+	for _, s := range r.Submissions {
+		row := []string{csvSafe(s.ID)}
+		for _, id := range allQuestions {
+			cell := ""
+			for _, q := range s.Questions {
+				if q.ID == id {
+					cell = strconv.Itoa(q.Score)
+				}
+			}
+			row = append(row, cell)
+		}
+		row = append(row, strconv.Itoa(s.Score))
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe keeps a spreadsheet from reading a learner-chosen file name as a
+// formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Summary prints the table shown at the end of a run: one row per question
+// with the count of each status and the mean score.
+func Summary(w io.Writer, r *result.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "question\t"
+	for _, st := range result.Statuses {
+		head += string(st) + "\t"
+	}
+	fmt.Fprintln(tw, head+"mean\t")
+	totalScore, totalMax := 0, 0
+	for _, id := range r.Questions {
+		counts := map[result.Status]int{}
+		sum, max, n := 0, 0, 0
+		for _, s := range r.Submissions {
+			for _, q := range s.Questions {
+				if q.ID == id {
+					counts[q.Status]++
+					sum += q.Score
+					max = q.Max
+					n++
+				}
+			}
+		}
+		line := id + "\t"
+		for _, st := range result.Statuses {
+			line += strconv.Itoa(counts[st]) + "\t"
+		}
+		mean := 0.0
+		if n > 0 {
+			mean = float64(sum) / float64(n)
+		}
+		fmt.Fprintf(tw, "%s%.1f/%d\t\n", line, mean, max)
+		totalScore += sum
+		totalMax += max * n
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	n := len(r.Submissions)
+	errs := 0
+	for _, s := range r.Submissions {
+		if s.Error != "" {
+			errs++
+		}
+	}
+	mean := 0.0
+	if n > 0 {
+		mean = float64(totalScore) / float64(n)
+	}
+	maxPer := 0
+	if n > 0 {
+		maxPer = totalMax / n
+	}
+	_, err := fmt.Fprintf(w, "%d submissions (%d unreadable), mean %.1f/%d, seed %d\n", n, errs, mean, maxPer, r.Seed)
+	return err
+}
+
+// WriteFile writes what write produces to name atomically: into a temporary
+// file in the same folder, synced, then renamed over name.
+func WriteFile(name string, write func(io.Writer) error) error {
+	dir := filepath.Dir(name)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// HTML writes the report as one self-contained page.
+func HTML(w io.Writer, r *result.Report) error {
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "page", pageData{R: r, Style: template.CSS(Style)}); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// pageData is what the templates see.
+type pageData struct {
+	R     *result.Report
+	Q     result.Question
+	Qs    []result.Question
+	Style template.CSS
+}
+
+// Style is the CSS of the report page and of the notebook cards.
+const Style = `.ag-card{font-family:system-ui,sans-serif;border:1px solid #ccc;border-radius:6px;padding:.5em .8em;margin:.4em 0;max-width:52em}
+.ag-card h4{margin:.1em 0 .3em 0;font-size:1em}
+.ag-card ul{margin:.2em 0;padding-left:1.3em}
+.ag-card pre{white-space:pre-wrap;background:#f6f6f6;padding:.4em;margin:.3em 0}
+.ag-status{display:inline-block;border-radius:3px;padding:0 .4em;color:#fff;font-size:.85em;font-weight:600}
+.ag-passed{background:#2e7d32}.ag-partial{background:#ef6c00}.ag-failed{background:#c62828}
+.ag-error{background:#6a1b9a}.ag-timeout{background:#455a64}.ag-crashed{background:#000}
+.ag-review{color:#6a1b9a;font-size:.85em}`
+
+// Card renders one question's verdict as a self-contained HTML fragment
+// (its style included): what the kernel's %check shows under the cell.
+func Card(q result.Question) string { return Cards([]result.Question{q}) }
+
+// Cards renders several verdicts as one fragment, the style once.
+func Cards(qs []result.Question) string {
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "cards", pageData{Qs: qs, Style: template.CSS(Style)}); err != nil {
+		return template.HTMLEscapeString(err.Error())
+	}
+	return buf.String()
+}
+
+var funcs = template.FuncMap{
+	"cols": func() []string { return allQuestions },
+	"q": func(s result.Submission, id string) *result.Question {
+		for i := range s.Questions {
+			if s.Questions[i].ID == id {
+				return &s.Questions[i]
+			}
+		}
+		return nil
+	},
+}
+
+var tpl = template.Must(template.New("").Funcs(funcs).Parse(`
+{{define "card"}}<div class="ag-card"><h4>{{.ID}} <span class="ag-status ag-{{.Status}}">{{.Status}}</span> {{.Score}}/{{.Max}}</h4>
+<ul>{{range .Feedback}}<li>{{.}}</li>{{end}}</ul>
+{{if .Text}}<div class="ag-review">written answer ({{.Review}}):</div><pre>{{.Text}}</pre>{{end}}</div>
+{{end}}
+{{define "cards"}}<div class="ag-cards"><style>{{.Style}}</style>
+{{range .Qs}}{{template "card" .}}{{end}}</div>
+{{end}}
+{{define "page"}}<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>adagradlab check: report</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}
+td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}th{background:#f3f3f3}
+{{.Style}}</style></head><body>
+<h1>Adagrad exercises: report</h1>
+<p>{{len .R.Submissions}} submissions · seed {{.R.Seed}} (replay with <code>--seed {{.R.Seed}}</code>) · {{.R.TimeoutMS}} ms per question</p>
+<table><tr><th>id</th>{{range cols}}<th>{{.}}</th>{{end}}<th>total</th></tr>
+{{range .R.Submissions}}{{$s := .}}<tr><td><a href="#s-{{.ID}}">{{.ID}}</a></td>{{range cols}}{{with q $s .}}<td><span class="ag-status ag-{{.Status}}">{{.Score}}/{{.Max}} {{.Status}}</span></td>{{else}}<td></td>{{end}}{{end}}<td>{{.Score}}/{{.Max}}</td></tr>
+{{end}}</table>
+{{range .R.Submissions}}<h2 id="s-{{.ID}}">{{.ID}} <small>{{.File}} · {{.Score}}/{{.Max}}</small></h2>
+{{if .Error}}<p><span class="ag-status ag-error">error</span> {{.Error}}</p>{{end}}
+{{range .Questions}}{{template "card" .}}{{end}}{{end}}</body></html>
+{{end}}`))

@@ -1,0 +1,75 @@
+// Package result holds the checker's verdicts: the types the worker sends back,
+// the reports are written from, and the kernel's %check shows.
+package result
+
+// Status is a question's verdict. The six values are the whole vocabulary:
+// reports, the gradebook and the notebook card all use them verbatim.
+type Status string
+
+const (
+	Passed  Status = "passed"  // full marks
+	Partial Status = "partial" // some of the graded parts passed
+	Failed  Status = "failed"  // the code ran and no graded part passed
+	Error   Status = "error"   // does not compile, missing function, forbidden import, bad file
+	Timeout Status = "timeout" // a time limit was hit (named in the feedback)
+	Crashed Status = "crashed" // the code panicked or hit a memory, stack, CPU or output limit (named)
+)
+
+// Statuses lists every status in the order summaries print them.
+var Statuses = []Status{Passed, Partial, Failed, Error, Timeout, Crashed}
+
+// Question is one question's verdict for one submission.
+type Question struct {
+	ID       string   `json:"id"`
+	Score    int      `json:"score"`
+	Max      int      `json:"max"`
+	Status   Status   `json:"status"`
+	Feedback []string `json:"feedback"`
+	// Text is the free-text part of the answer (the QnText constant). It is
+	// not scored; Review says what the instructor should do with it.
+	Text   string `json:"text,omitempty"`
+	Review string `json:"review,omitempty"`
+}
+
+// Submission is one learner file's verdict.
+type Submission struct {
+	ID        string     `json:"id"`
+	File      string     `json:"file"`
+	Score     int        `json:"score"`
+	Max       int        `json:"max"`
+	Error     string     `json:"error,omitempty"` // the file could not be graded at all
+	Questions []Question `json:"questions"`
+}
+
+// Report is a whole grading run. It holds no time stamps or durations, so the
+// same submissions graded with the same seed give the same bytes.
+type Report struct {
+	Seed        uint64       `json:"seed"`
+	Questions   []string     `json:"questions"`
+	TimeoutMS   int64        `json:"timeout_ms"`
+	Submissions []Submission `json:"submissions"`
+}
+
+// NeedsReview is the Review value of a question that has a free-text answer.
+const NeedsReview = "needs review"
+
+// Of returns the status a score earns when the code ran to the end.
+func Of(score, max int) Status {
+	switch {
+	case score >= max:
+		return Passed
+	case score > 0:
+		return Partial
+	default:
+		return Failed
+	}
+}
+
+// Total adds the questions' scores and maxima into s.
+func (s *Submission) Total() {
+	s.Score, s.Max = 0, 0
+	for _, q := range s.Questions {
+		s.Score += q.Score
+		s.Max += q.Max
+	}
+}

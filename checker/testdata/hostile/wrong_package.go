@@ -1,0 +1,6 @@
+// standalone
+// want: all=error
+// says: package answers
+package main
+
+func main() {}

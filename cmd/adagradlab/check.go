@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/adagradlab/adagradlab/checker"
+	"github.com/adagradlab/adagradlab/checker/report"
+	"github.com/adagradlab/adagradlab/checker/result"
+)
+
+func init() {
+	register(command{
+		name:    "check",
+		summary: "grade learners' answers to the five exercises (sandboxed)",
+		run:     runCheck,
+	})
+}
+
+const checkUsage = `Usage: adagradlab check [flags] PATH...
+
+Grades learners' answers to the five exercises (exercises/q1..q5). A PATH is
+a .go file (package answers), a Jupyter notebook (.ipynb: its code cells run
+in order), a folder of those, or a .zip of them. One file is one submission;
+its id is the file name without the extension.
+
+Every submission runs in its own sandboxed worker process: imports are
+checked against an allowlist first, and time, CPU, memory, stack and output
+are limited. Whatever a submission does, the batch goes on; the exit status
+is 0 when every submission got a verdict, 2 on bad usage.
+
+Test inputs are random for each run; the seed is printed and recorded in the
+report, and --seed replays it.
+
+Examples:
+  adagradlab check submissions.zip
+  adagradlab check --json report.json --csv grades.csv --html report.html class/
+  adagradlab check --only q3,q4 --seed 42 alice.go
+
+Flags:
+`
+
+func runCheck(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	jsonOut := fs.String("json", "", "write the full report (JSON) to `FILE`")
+	csvOut := fs.String("csv", "", "write the gradebook (id, q1…q5, total) to `FILE`")
+	htmlOut := fs.String("html", "", "write the report as one HTML page to `FILE`")
+	jobs := fs.Int("jobs", 0, "grade `N` submissions at once (default: the number of CPUs)")
+	timeout := fs.Duration("timeout", 2*time.Second, "time limit per question")
+	seed := fs.Uint64("seed", 0, "seed of the test inputs (default: a random one, printed)")
+	only := fs.String("only", "", "grade only these questions, e.g. q3 or q1,q4")
+	memory := fs.Int("memory", checker.DefaultLimits().MemoryMB, "memory limit of a worker, in `MiB`")
+	quiet := fs.Bool("quiet", false, "no progress output")
+	if err := parseFlags(fs, args, checkUsage, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("no PATH given (see 'adagradlab check -h')")
+	}
+	for _, p := range fs.Args() {
+		if _, err := os.Stat(p); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	if *jobs < 0 {
+		return usagef("--jobs %d: want 1 or more", *jobs)
+	}
+	if *timeout < 10*time.Millisecond || *timeout > time.Hour {
+		return usagef("--timeout %v: want between 10ms and 1h", *timeout)
+	}
+	if *memory < 64 {
+		return usagef("--memory %d: want at least 64 (MiB)", *memory)
+	}
+	opts := checker.Options{Seed: *seed, Timeout: *timeout, Jobs: *jobs, Limits: checker.Limits{MemoryMB: *memory}}
+	if *only != "" {
+		opts.Questions = strings.Split(*only, ",")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var bar *progressbar.ProgressBar
+	progress := func(done, total int, s result.Submission) {}
+	if !*quiet {
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			progress = func(done, total int, s result.Submission) {
+				if bar == nil {
+					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr),
+						progressbar.OptionSetDescription("grading"), progressbar.OptionShowCount(),
+						progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+				}
+				bar.Add(1)
+			}
+		} else {
+			progress = func(done, total int, s result.Submission) {
+				fmt.Fprintf(stderr, "[%d/%d] %s: %d/%d%s\n", done, total, s.ID, s.Score, s.Max, statusList(s))
+			}
+		}
+	}
+	opts.Progress = progress
+	c, err := checker.New(opts)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	opts = c.Options()
+	fmt.Fprintf(stderr, "seed %d (replay with --seed %d)\n", opts.Seed, opts.Seed)
+	rep, err := c.Check(ctx, fs.Args())
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return errors.New("interrupted: no report written")
+		}
+		return err
+	}
+	if len(rep.Submissions) == 0 {
+		return errors.New("no submissions found (.go, .ipynb or .zip)")
+	}
+	for _, out := range []struct {
+		name  string
+		write func(io.Writer, *result.Report) error
+	}{{*jsonOut, report.JSON}, {*csvOut, report.CSV}, {*htmlOut, report.HTML}} {
+		if out.name == "" {
+			continue
+		}
+		if err := report.WriteFile(out.name, func(w io.Writer) error { return out.write(w, rep) }); err != nil {
+			return fmt.Errorf("writing %s: %w", out.name, err)
+		}
+	}
+	if err := report.Summary(stdout, rep); err != nil {
+		return err
+	}
+	for _, name := range []string{*jsonOut, *csvOut, *htmlOut} {
+		if name != "" {
+			fmt.Fprintf(stdout, "wrote %s\n", name)
+		}
+	}
+	return nil
+}
+
+// statusList is " (q3 timeout, q4 crashed)" for the questions that did not
+// simply pass or fail, or "".
+func statusList(s result.Submission) string {
+	if s.Error != "" {
+		return " (error: " + s.Error + ")"
+	}
+	var odd []string
+	for _, q := range s.Questions {
+		switch q.Status {
+		case result.Error, result.Timeout, result.Crashed:
+			odd = append(odd, q.ID+" "+string(q.Status))
+		}
+	}
+	if len(odd) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(odd, ", ") + ")"
+}

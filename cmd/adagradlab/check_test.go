@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/adagradlab/adagradlab/checker/result"
+	"github.com/adagradlab/adagradlab/checker/synth"
+)
+
+// The checker starts this test binary as its worker (os.Executable() with
+// check-worker); this init answers before the test framework starts. It runs
+// the worker directly, whatever order the files' init functions run in.
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "check-worker" && os.Getenv("ADAGRADLAB_CHECK_WORKER") == "1" {
+		runCheckWorker(nil, os.Stdout, os.Stderr) // exits
+	}
+}
+
+func runCheckCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCheckUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"check"},
+		{"check", "--jobs", "-1", "x.go"},
+		{"check", "--only", "q9", "."},
+		{"check", "--timeout", "1ns", "."},
+		{"check", "--bogus", "."},
+		{"check", "/nonexistent/path.go"},
+	} {
+		if code, _, errOut := runCheckCmd(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut)
+		}
+	}
+	code, _, errOut := runCheckCmd("check", "-h")
+	if code != 0 || !strings.Contains(errOut, "Usage: adagradlab check") || !strings.Contains(errOut, "-seed") {
+		t.Errorf("-h: exit %d\n%s", code, errOut)
+	}
+	if code, _, _ := runCheckCmd("check-worker"); code == 0 {
+		t.Error("check-worker by hand succeeded")
+	}
+	var help bytes.Buffer
+	printHelp(&help)
+	if !strings.Contains(help.String(), "check ") || strings.Contains(help.String(), "check-worker") {
+		t.Errorf("help:\n%s", help.String())
+	}
+}
+
+// A batch end to end: reports written, summary printed, exit 0, and a
+// fake report printed by a submission changes nothing.
+func TestCheckBatch(t *testing.T) {
+	dir := t.TempDir()
+	subs := filepath.Join(dir, "subs")
+	os.Mkdir(subs, 0o755)
+	fake, err := synth.LoadHostile("../../checker/testdata/hostile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"alice.go": synth.Correct(), "bob.go": synth.WrongIn("q2", 0), "carol.go": ""}
+	for _, h := range fake {
+		if h.Name == "fake_report.go" || h.Name == "forbidden_os.go" {
+			files[h.Name] = string(h.Source)
+		}
+	}
+	for name, src := range files {
+		os.WriteFile(filepath.Join(subs, name), []byte(src), 0o644)
+	}
+	j, c, h := filepath.Join(dir, "r.json"), filepath.Join(dir, "g.csv"), filepath.Join(dir, "r.html")
+	code, out, errOut := runCheckCmd("check", "--seed", "5", "--jobs", "2", "--json", j, "--csv", c, "--html", h, subs)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "seed 5") || !strings.Contains(errOut, "[5/5]") {
+		t.Errorf("progress:\n%s", errOut)
+	}
+	if !strings.Contains(out, "5 submissions (1 unreadable)") || !strings.Contains(out, "wrote "+c) {
+		t.Errorf("summary:\n%s", out)
+	}
+	var rep result.Report
+	b, _ := os.ReadFile(j)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	scores := map[string]int{}
+	for _, s := range rep.Submissions {
+		scores[s.ID] = s.Score
+	}
+	want := map[string]int{"alice": 100, "bob": 93, "carol": 0, "fake_report": 80, "forbidden_os": 0}
+	for id, w := range want {
+		if scores[id] != w {
+			t.Errorf("%s: %d, want %d", id, scores[id], w)
+		}
+	}
+	csv, _ := os.ReadFile(c)
+	if !strings.HasPrefix(string(csv), "id,q1,q2,q3,q4,q5,total\nalice,20,20,20,20,20,100\n") {
+		t.Errorf("csv:\n%s", csv)
+	}
+	if html, _ := os.ReadFile(h); !bytes.Contains(html, []byte("<!DOCTYPE html>")) {
+		t.Error("no html")
+	}
+	// --only and the same seed: the same verdicts for that question.
+	j2 := filepath.Join(dir, "r2.json")
+	if code, out, errOut := runCheckCmd("check", "--quiet", "--seed", "5", "--only", "q2", "--json", j2, filepath.Join(subs, "bob.go")); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	var rep2 result.Report
+	b, _ = os.ReadFile(j2)
+	json.Unmarshal(b, &rep2)
+	if len(rep2.Submissions) != 1 || len(rep2.Submissions[0].Questions) != 1 || rep2.Submissions[0].Score != 13 {
+		t.Errorf("--only q2: %+v", rep2.Submissions)
+	}
+}
