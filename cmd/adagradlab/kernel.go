@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/adagradlab/adagradlab/pkg/kernel"
+)
+
+func init() {
+	register(command{name: "kernel", summary: "run or install the Jupyter kernel (Go on yaegi)", run: runKernel})
+	register(command{name: "kernel-exec", summary: "the kernel's cell runner (internal)", run: runKernelExec, hidden: true})
+}
+
+const kernelUsage = `Usage:
+  adagradlab kernel install [--user | --sys-prefix | --prefix DIR]
+  adagradlab kernel uninstall [--user | --sys-prefix | --prefix DIR]
+  adagradlab kernel CONNECTION_FILE
+
+install writes the kernelspec "adagradlab" (display name "Go (Adagrad)")
+pointing at this binary; --user (the default) uses your Jupyter data folder,
+--sys-prefix the active virtual environment, --prefix DIR DIR/share/jupyter.
+Jupyter itself runs "adagradlab kernel CONNECTION_FILE".
+`
+
+func runKernel(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, kernelUsage)
+		return usagef("missing install, uninstall or a connection file")
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, kernelUsage)
+		return errHelpShown
+	case "install", "uninstall":
+		return kernelInstall(args[0], args[1:], stdout, stderr)
+	}
+	if len(args) > 1 {
+		return usagef("unexpected arguments after the connection file: %v", args[1:])
+	}
+	// Jupyter interrupts with a message (interrupt_mode "message"); a
+	// SIGINT from a terminal is ignored rather than fatal, as ipykernel does.
+	signal.Ignore(syscall.SIGINT)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	return kernel.Run(ctx, args[0], kernel.Options{})
+}
+
+func kernelInstall(verb string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("kernel "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	user := fs.Bool("user", false, "the user's Jupyter data folder (default)")
+	sysPrefix := fs.Bool("sys-prefix", false, "the active Python environment ($VIRTUAL_ENV or python3's sys.prefix)")
+	prefix := fs.String("prefix", "", "install under `DIR`/share/jupyter/kernels")
+	fs.Usage = func() { fmt.Fprint(stderr, kernelUsage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelpShown
+		}
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments: %v", fs.Args())
+	}
+	n := 0
+	for _, b := range []bool{*user, *sysPrefix, *prefix != ""} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return usagef("choose one of --user, --sys-prefix and --prefix")
+	}
+	dir, err := kernel.Where{User: *user, SysPrefix: *sysPrefix, Prefix: *prefix}.KernelsDir()
+	if err != nil {
+		return err
+	}
+	if verb == "uninstall" {
+		spec, err := kernel.Uninstall(dir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed kernelspec %s\n", spec)
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding this binary: %w", err)
+	}
+	spec, err := kernel.Install(dir, exe)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "installed kernelspec %s in %s\n", kernel.SpecName, spec)
+	return nil
+}
+
+// runKernelExec is the child that runs cells; the kernel starts it.
+func runKernelExec(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return usagef("kernel-exec takes no arguments; it is started by `adagradlab kernel`")
+	}
+	return kernel.RunCellRunner()
+}

@@ -1,0 +1,127 @@
+package cells
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSplitMixed(t *testing.T) {
+	src := "import \"fmt\"\n\nx := 3\nfunc f(a int) int {\n\treturn a * 2\n}\nfmt.Println(f(x))\nf(x)"
+	cs := Split(src)
+	if len(cs) != 4 {
+		t.Fatalf("got %d chunks: %#v", len(cs), cs)
+	}
+	wantDecl := []bool{true, false, true, false}
+	wantLine := []int{1, 3, 4, 7}
+	for i, c := range cs {
+		if c.Decl != wantDecl[i] || c.Line != wantLine[i] {
+			t.Errorf("chunk %d: decl=%v line=%d, want %v %d", i, c.Decl, c.Line, wantDecl[i], wantLine[i])
+		}
+		if !strings.HasSuffix(src[:len(c.Src)-c.Lead], strings.TrimSpace(c.Src)) {
+			t.Errorf("chunk %d %q not aligned with the cell", i, c.Src)
+		}
+	}
+	if !cs[3].Expr {
+		t.Error("trailing f(x) not marked as an expression")
+	}
+}
+
+func TestSplitUnicode(t *testing.T) {
+	src := "η := 0.1\nfunc g() float64 { return η }\nθ := g()\nθ"
+	cs := Split(src)
+	if len(cs) != 3 || cs[2].Src[len(cs[2].Src)-len("θ := g()\nθ"):] != "θ := g()\nθ" {
+		t.Fatalf("chunks %#v", cs)
+	}
+}
+
+func TestExprDetection(t *testing.T) {
+	for src, want := range map[string]bool{
+		"x := 1":                    false,
+		"x":                         true,
+		"x = 2":                     false,
+		"fmt.Println(1)":            false,
+		"math.Sqrt(2)":              true,
+		"for {}":                    false,
+		"var y = 1":                 false,
+		"x\n// a comment\n":         true,
+		"p":                         true,
+		"func() int { return 5 }()": false,
+		"func f() {}":               false,
+	} {
+		cs := Split(src)
+		got := len(cs) > 0 && cs[len(cs)-1].Expr
+		if got != want {
+			t.Errorf("%q: Expr=%v, want %v", src, got, want)
+		}
+	}
+}
+
+func TestFixPositions(t *testing.T) {
+	c := Chunk{Decl: false, Line: 1}
+	if got := FixPositions("1:28: undefined: x", c); got != "line 1:1: undefined: x" {
+		t.Errorf("got %q", got)
+	}
+	if got := FixPositions("_.go:3:5: expected ';'", Chunk{Decl: true}); got != "line 3:5: expected ';'" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	for src, want := range map[string]string{
+		"x := 1":                      "complete",
+		"func f() {":                  "incomplete",
+		"for i := 0; i < 3; i++ {\n":  "incomplete",
+		"x := `abc":                   "incomplete",
+		"x := 1 +":                    "incomplete",
+		"}":                           "invalid",
+		"x := 1 1":                    "invalid",
+		"η := 0.1\nθ := []float64{1}": "complete",
+		"":                            "complete",
+	} {
+		if got := IsComplete(src).Status; got != want {
+			t.Errorf("%q: %s, want %s", src, got, want)
+		}
+	}
+	if got := IsComplete("func f() {\n\tif true {").Indent; got != "\t\t" {
+		t.Errorf("indent %q", got)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	src := "x := 1\nfor i := 0; i < 2; i++ { a, err := f(); _ = a }\n  if v, ok := m[k]; ok { y = v }\nz := 2"
+	cs := Split(src)
+	if len(cs) != 1 {
+		t.Fatalf("%d chunks", len(cs))
+	}
+	w := Wrap(cs[0])
+	want := "x := 1\n(func() {\nfor i := 0; i < 2; i++ { a, err := f(); _ = a }}())\n  (func() {\n  if v, ok := m[k]; ok { y = v }}())\nz := 2"
+	if w.Src != want {
+		t.Fatalf("got\n%s\nwant\n%s", w.Src, want)
+	}
+	// Line 5 of the wrapped text is the if statement: line 3 of the cell.
+	if got := FixPositions("5:7: nil type", w); got != "line 3:7: nil type" {
+		t.Fatalf("got %q", got)
+	}
+	if plain := Wrap(Split("for i := 0; i < 3; i++ { s += i }")[0]); len(plain.Inserted) != 0 {
+		t.Fatal("wrapped a loop without a multi-value :=")
+	}
+}
+
+func TestCallFun(t *testing.T) {
+	for src, want := range map[string]string{"f()": "f", "adagrad.Run(c)": "adagrad.Run", "x": "", "g()()": ""} {
+		cs := Split(src)
+		if got := cs[len(cs)-1].CallFun; got != want {
+			t.Errorf("%q: %q, want %q", src, got, want)
+		}
+	}
+}
+
+func TestFuncLiteralChunkIsAStatement(t *testing.T) {
+	cs := Split("func() { println(1) }()")
+	if len(cs) != 1 || cs[0].Decl || !strings.HasPrefix(cs[0].Src, ";func()") {
+		t.Fatalf("%#v", cs)
+	}
+	if got := FixPositions("1:38: undefined: q", cs[0]); got != "line 1:10: undefined: q" {
+		t.Fatalf("got %q", got)
+	}
+}
