@@ -283,6 +283,11 @@ func (c *Checker) Grade(ctx context.Context, in Input) ([]result.Question, error
 			texts[strings.ToLower(k)] = v
 		}
 	}
+	if in.Cells != nil {
+		markUntouched(qs, j.Cells, true)
+	} else {
+		markUntouched(qs, []string{in.Source}, false)
+	}
 	for i := range qs {
 		if t := strings.TrimSpace(texts[qs[i].ID]); t != "" {
 			qs[i].Text, qs[i].Review = t, result.NeedsReview

@@ -88,6 +88,29 @@ func TestStarterFails(t *testing.T) {
 		if q.Status != result.Failed && q.Status != result.Partial {
 			t.Errorf("%s: %s, want failed or partial\n%s", q.ID, q.Status, dump(qs))
 		}
+		if !strings.HasPrefix(q.Feedback[0], "not yet answered: ") {
+			t.Errorf("%s: untouched starter's feedback starts %q, want \"not yet answered\"", q.ID, q.Feedback[0])
+		}
+	}
+}
+
+// The starters as notebook cells, one of them answered: only the others
+// are "not yet answered", and comments or layout do not count as an answer.
+func TestStarterCellsNotYetAnswered(t *testing.T) {
+	var cells []string
+	for _, id := range exercises.IDs {
+		src := exercises.Starter(id)
+		src = src[strings.Index(src, "\npackage answers\n")+len("\npackage answers\n"):]
+		cells = append(cells, src)
+	}
+	cells[0] = "// my notes\n" + strings.ReplaceAll(cells[0], "\t", "    ")
+	cells[2] = `func LRAfter(eta, g float64, steps int) float64 { return 1 }`
+	qs := grade(t, newChecker(t, Options{}), Input{Name: "notebook", Cells: cells})
+	for _, q := range qs {
+		got := strings.HasPrefix(q.Feedback[0], "not yet answered")
+		if want := q.ID != "q3"; got != want {
+			t.Errorf("%s: not-yet-answered %v, want %v: %q", q.ID, got, want, q.Feedback)
+		}
 	}
 }
 
