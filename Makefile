@@ -8,7 +8,7 @@ BIN    := bin/adagradlab
 .PHONY: venv kernel-install test-jupyter fuzz-wire bench-kernel
 .PHONY: plots bench-plots
 .PHONY: bench-checker
-.PHONY: lab test-browser
+.PHONY: lab test-browser notebooks test-notebooks
 
 all: build
 
@@ -17,7 +17,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/adagradlab
 
 ## test: everything CI checks
-test: fmtcheck vet gotest fuzz-wire test-jupyter test-browser
+test: fmtcheck vet gotest fuzz-wire test-jupyter test-notebooks test-browser
 
 fmtcheck:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -68,6 +68,14 @@ kernel-install: build venv
 
 # JUPYTER_PATH puts .venv's kernelspec first, ahead of any user-level install.
 JUPYTER_ENV := JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter JUPYTER_PLATFORM_DIRS=1
+
+## notebooks: re-run the course notebooks in place through the kernel, refreshing their outputs
+notebooks: kernel-install
+	$(JUPYTER_ENV) $(PY) tests/notebooks/course.py --update
+
+## test-notebooks: every notebook re-run: no errors, same text as committed; released copies run too
+test-notebooks: kernel-install
+	$(JUPYTER_ENV) $(PY) -m pytest -q tests/notebooks
 
 ## test-jupyter: jupyter_kernel_test and an nbclient notebook run against the installed kernel
 test-jupyter: kernel-install
