@@ -5,32 +5,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/adagradlab/adagradlab/checker/result"
 )
 
-func TestSplitCell(t *testing.T) {
-	cell := `import "math"
-
-// F is π.
-func F() float64 { return math.Pi }
-x := F()
-y := []float64{
-	1,
-	2,
-}
-func G() float64 { return x + y[0] }
-type T struct{ A int }
-G()`
-	want := []string{
-		"import \"math\"\n\n// F is π.\nfunc F() float64 { return math.Pi }",
-		"x := F()\ny := []float64{\n\t1,\n\t2,\n}",
-		"func G() float64 { return x + y[0] }\ntype T struct{ A int }",
-		"G()",
+// A notebook that imports a package in two cells, and loops at top level
+// with a two-value :=, runs in the kernel; it must grade the same.
+func TestNotebookCellsAsTheKernelRunsThem(t *testing.T) {
+	cells := []string{
+		"import \"math\"\nfunc FirstStepLR(eta, g, eps float64) float64 { return eta / (math.Sqrt(g*g) + eps) }",
+		"import \"math\"\nfunc FirstStepRatio(g float64) float64 { return 1 / math.Abs(g) }",
+		"import \"strconv\"\nfor i := 0; i < 2; i++ {\n\tn, err := strconv.Atoi(\"5\")\n\t_, _ = n, err\n}",
 	}
-	if diff := cmp.Diff(want, splitCell(cell)); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	qs := grade(t, newChecker(t, Options{Questions: []string{"q1"}}), Input{Cells: cells})
+	if qs[0].Status != result.Passed {
+		t.Errorf("%s", dump(qs))
 	}
 }
 

@@ -249,7 +249,7 @@ func (c *Checker) Grade(ctx context.Context, in Input) ([]result.Question, error
 				continue
 			}
 			j.Cells = append(j.Cells, cell)
-			for _, chunk := range splitCell(cell) {
+			for _, chunk := range cellSources(cell) {
 				freeTexts(cellAsFile(chunk), texts)
 			}
 		}

@@ -73,7 +73,7 @@ func markUntouched(qs []result.Question, srcs []string, cells bool) {
 	if cells {
 		var chunks []string
 		for _, s := range srcs {
-			chunks = append(chunks, splitCell(s)...)
+			chunks = append(chunks, cellSources(s)...)
 		}
 		srcs = chunks
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/adagradlab/adagradlab/checker/allow"
 	"github.com/adagradlab/adagradlab/checker/questions"
 	"github.com/adagradlab/adagradlab/checker/result"
+	"github.com/adagradlab/adagradlab/pkg/cells"
 )
 
 // job is what the parent sends a worker on its standard input.
@@ -155,14 +156,22 @@ func (w *worker) run(j *job) {
 			return err
 		}
 		var errs []string
+		imports := cells.NewImports(nil) // a cell may import again what an earlier one did
 		for i, c := range j.Cells {
 			if err := allow.Cell(c); err != nil {
 				return fmt.Errorf("cell %d: %v", i+1, err)
 			}
-			for _, chunk := range splitCell(c) {
-				if _, err := it.Eval(chunk); err != nil {
+			for _, chunk := range cellChunks(c) {
+				src := chunk.Src
+				if chunk.Decl {
+					src = imports.DropRepeats(src)
+				}
+				if _, err := it.Eval(src); err != nil {
 					errs = append(errs, questions.Clip(fmt.Sprintf("cell %d: %v", i+1, err)))
 					break // what follows in the cell may need what failed
+				}
+				if chunk.Decl {
+					imports.Note(src)
 				}
 			}
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/adagradlab/adagradlab/checker"
 
-	"github.com/adagradlab/adagradlab/pkg/kernel/internal/cells"
+	"github.com/adagradlab/adagradlab/pkg/cells"
 	"github.com/adagradlab/adagradlab/pkg/kernel/internal/complete"
 	"github.com/adagradlab/adagradlab/pkg/kernel/internal/ipc"
 	"github.com/adagradlab/adagradlab/pkg/kernel/internal/magic"

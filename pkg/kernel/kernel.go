@@ -12,7 +12,7 @@
 //	kernel.go          sockets and dispatch: busy/idle, replies, iopub
 //	internal/session   the child process: streams, interrupts, replay
 //	internal/worker    the child: yaegi, limits, results as mime bundles
-//	internal/cells     splitting cells for yaegi, positions, is_complete
+//	pkg/cells          splitting cells for yaegi, positions, is_complete, imports
 //	internal/magic     %help, %reset, %time
 //	internal/complete  completion and inspection with UTF-16 positions
 //	symbols            yaegi tables of the preloaded packages (go generate)

@@ -28,8 +28,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/adagradlab/adagradlab/pkg/cells"
 	"github.com/adagradlab/adagradlab/pkg/display"
-	"github.com/adagradlab/adagradlab/pkg/kernel/internal/cells"
 	"github.com/adagradlab/adagradlab/pkg/kernel/internal/ipc"
 	"github.com/adagradlab/adagradlab/pkg/kernel/symbols"
 )
@@ -52,7 +52,7 @@ type worker struct {
 	interp  *interp.Interpreter
 	running int64 // ID of the request being run, for displays
 
-	imported map[string]string // package name → import path, imported so far
+	imports *cells.Imports // what the session has imported, by name
 }
 
 // Main runs the child until the parent closes the request pipe.
@@ -130,7 +130,8 @@ func (w *worker) reset() error {
 		return fmt.Errorf("importing display: %w", err)
 	}
 	w.interp = i
-	w.imported = map[string]string{"display": "github.com/adagradlab/adagradlab/pkg/display"}
+	w.imports = cells.NewImports(pkgName)
+	w.imports.Names["display"] = "github.com/adagradlab/adagradlab/pkg/display"
 	return nil
 }
 
@@ -162,7 +163,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 		if c.Decl {
 			// Importing twice is an error to yaegi; in a notebook it is
 			// what rerunning the first cell does.
-			c.Src = w.dropReimports(c.Src)
+			c.Src = w.imports.DropRepeats(c.Src)
 			if strings.TrimSpace(c.Src) == "" {
 				continue
 			}
@@ -186,7 +187,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 			break
 		}
 		if c.Decl {
-			w.noteImports(c.Src)
+			w.imports.Note(c.Src)
 		}
 		if n == len(chunks)-1 && c.Expr && !req.Quiet && strings.TrimSpace(c.Src) == "nil" {
 			ev.Result = text("<nil>") // yaegi hands back a stale value for a bare nil

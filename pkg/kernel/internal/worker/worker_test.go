@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/adagradlab/adagradlab/pkg/cells"
 	"github.com/adagradlab/adagradlab/pkg/display"
 )
 
@@ -41,29 +42,15 @@ func TestBundleOf(t *testing.T) {
 }
 
 func TestImportHint(t *testing.T) {
-	w := &worker{imported: map[string]string{"display": "github.com/adagradlab/adagradlab/pkg/display", "fmt": "fmt"}}
+	w := &worker{imports: cells.NewImports(pkgName)}
+	w.imports.Names["display"] = "github.com/adagradlab/adagradlab/pkg/display"
+	w.imports.Names["fmt"] = "fmt"
 	h := w.importHint("fmt.Println(math.Sqrt(2))\ndisplay.HTML(\"\")\nfloats.Sum(x)")
 	if !strings.Contains(h, `"math"`) || !strings.Contains(h, `"gonum.org/v1/gonum/floats"`) || strings.Contains(h, "fmt") {
 		t.Fatalf("%q", h)
 	}
-	w.noteImports(`import m "math"`)
-	if w.imported["m"] != "math" {
+	w.imports.Note(`import m "math"`)
+	if w.imports.Names["m"] != "math" {
 		t.Fatal("aliased import not noted")
-	}
-}
-
-func TestDropReimports(t *testing.T) {
-	w := &worker{imported: map[string]string{"fmt": "fmt", "rand": "math/rand"}}
-	cases := map[string]string{
-		`import "fmt"`:                          ``,
-		"import (\n\t\"fmt\"\n\t\"strconv\"\n)": "import (\n\t     \n\t\"strconv\"\n)",
-		`import "math/rand/v2"`:                 `import "math/rand/v2"`, // same name, other path: the interpreter decides
-		`import f "fmt"`:                        `import f "fmt"`,
-	}
-	for in, want := range cases {
-		got := w.dropReimports(in)
-		if strings.TrimSpace(got) != strings.TrimSpace(want) || len(got) != len(in) {
-			t.Errorf("%q: got %q, want %q (same length)", in, got, want)
-		}
 	}
 }
