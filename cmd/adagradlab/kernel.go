@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,8 +30,7 @@ Jupyter itself runs "adagradlab kernel CONNECTION_FILE".
 
 func runKernel(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, kernelUsage)
-		return usagef("missing install, uninstall or a connection file")
+		return usagef("missing install, uninstall or a connection file (see 'adagradlab kernel -h')")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -54,16 +52,11 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 
 func kernelInstall(verb string, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("kernel "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	user := fs.Bool("user", false, "the user's Jupyter data folder (default)")
 	sysPrefix := fs.Bool("sys-prefix", false, "the active Python environment ($VIRTUAL_ENV or python3's sys.prefix)")
 	prefix := fs.String("prefix", "", "install under `DIR`/share/jupyter/kernels")
-	fs.Usage = func() { fmt.Fprint(stderr, kernelUsage) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelpShown
-		}
-		return usagef("%v", err)
+	if err := parseFlags(fs, args, kernelUsage+"\nFlags:\n", stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments: %v", fs.Args())
