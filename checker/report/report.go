@@ -11,13 +11,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/adagradlab/adagradlab/checker/result"
+	"github.com/adagradlab/adagradlab/internal/atomicfile"
 )
 
 // JSON encodes the report, indented, with a final newline.
@@ -123,27 +122,7 @@ func Summary(w io.Writer, r *result.Report) error {
 // WriteFile writes what write produces to name atomically: into a temporary
 // file in the same folder, synced, then renamed over name.
 func WriteFile(name string, write func(io.Writer) error) error {
-	dir := filepath.Dir(name)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return atomicfile.WriteFile(name, write)
 }
 
 // HTML writes the report as one self-contained page.

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/adagradlab/adagradlab/internal/atomicfile"
 	"github.com/adagradlab/adagradlab/pkg/display"
 )
 
@@ -122,7 +123,7 @@ func Install(kernelsDir, exe string) (string, error) {
 		files[fmt.Sprintf("logo-%dx%d.png", size, size)] = png
 	}
 	for name, data := range files {
-		if err := writeAtomic(filepath.Join(dir, name), data); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, name), data); err != nil {
 			return "", err
 		}
 	}
@@ -140,29 +141,6 @@ func Uninstall(kernelsDir string) (string, error) {
 		return dir, fmt.Errorf("removing %s: %w", dir, err)
 	}
 	return dir, nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }
 
 // Logo draws the kernel's icon: Adagrad's shrinking step size, a white
