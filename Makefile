@@ -4,7 +4,7 @@
 GO     ?= go
 BIN    := bin/adagradlab
 
-.PHONY: all build test vet gotest fmtcheck bench bench-torch clean
+.PHONY: all build test vet gotest fmtcheck bench bench-adagrad bench-torch clean
 .PHONY: venv kernel-install test-jupyter fuzz-wire bench-kernel
 .PHONY: plots bench-plots
 .PHONY: bench-checker
@@ -29,8 +29,11 @@ vet:
 gotest:
 	$(GO) test ./...
 
-## bench: the optimizer's speed next to a plain memory copy (see BENCHMARKS.md)
-bench:
+## bench: every benchmark, each beside its comparison (numbers in BENCHMARKS.md)
+bench: bench-adagrad bench-kernel bench-checker bench-plots
+
+## bench-adagrad: the optimizer's speed next to a plain memory copy
+bench-adagrad:
 	python3 bench/adagrad.py
 
 ## bench-torch: the same, beside torch's CPU Adagrad (installs torch once, outside the repo)
