@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -16,30 +15,16 @@ func init() {
 
 func runPlots(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("plots", flag.ContinueOnError)
-	// flag's own messages are kept back: on -h they are the help, on a bad
-	// flag the error comes back as one line through usagef.
-	var flagOut bytes.Buffer
-	fs.SetOutput(&flagOut)
 	dir := fs.String("o", "figures", "write the files into `DIR` (created if missing)")
 	formats := fs.String("format", "png,svg", "comma-separated `LIST` of formats: "+strings.Join(plots.Formats(), ", "))
 	only := fs.String("only", "", "comma-separated `NAMES` of the figures to write (default: all; see --list)")
 	style := fs.String("style", "slide", "the look, `STYLE` slide (16:9, large type) or paper (6×3.7 in)")
 	list := fs.Bool("list", false, "list the figures and exit")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintln(w, "Usage: adagradlab plots [-o DIR] [--format png,svg,pdf] [--only NAME,…] [--style slide|paper] [--list]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Writes the lecture figures, each with a CSV of the data behind it, computed from pkg/adagrad.")
-		fmt.Fprintln(w, "The same inputs give the same bytes. Figures:", strings.Join(plots.Names(), ", "))
-		fmt.Fprintln(w)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			stderr.Write(flagOut.Bytes())
-			return errHelpShown
-		}
-		return usagef("%v (see -h)", err)
+	usage := "Usage: adagradlab plots [-o DIR] [--format png,svg,pdf] [--only NAME,…] [--style slide|paper] [--list]\n\n" +
+		"Writes the lecture figures, each with a CSV of the data behind it, computed from pkg/adagrad.\n" +
+		"The same inputs give the same bytes. Figures: " + strings.Join(plots.Names(), ", ") + "\n\n"
+	if err := parseFlags(fs, args, usage, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q (figures are chosen with --only)", fs.Arg(0))
