@@ -1,9 +1,17 @@
 // Package checker grades learners' answers to the five exercises
-// (exercises/q1..q5). Submissions are untrusted code: each one is interpreted
-// by yaegi in a child process (the same binary's hidden worker subcommand)
-// with time, CPU, memory, stack and output limits, after its imports were
-// checked against an allowlist, and the verdicts come back on a pipe the
-// learner's code cannot reach.
+// (exercises/q1..q5). Submissions are untrusted code, and the interpreter
+// that runs them (yaegi) is not memory-safe, so grading is split in two:
+//
+//   - the judge, in this process, draws each question's inputs, asks for
+//     the learner's values, and checks them against the reference
+//     (checker/questions). No verdict is ever computed anywhere else;
+//   - the worker, a child process (the same binary's hidden check-worker
+//     subcommand), jails itself with the operating system before it reads
+//     a line of the learner's code (checker/jail: namespaces, rlimits,
+//     landlock, seccomp), then interprets the code and answers calls
+//     (checker/worker, over checker/protocol). It is assumed to be taken
+//     over by that code: whatever it sends is data, checked, bounded in
+//     size and time.
 //
 // Two callers: `adagradlab check` grades a batch into a report (Check), and
 // the kernel's %check grades a notebook's current code (Grade, CardHTML).
@@ -13,21 +21,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/adagradlab/adagradlab/checker/allow"
+	"github.com/adagradlab/adagradlab/checker/jail"
 	"github.com/adagradlab/adagradlab/checker/load"
+	"github.com/adagradlab/adagradlab/checker/protocol"
 	"github.com/adagradlab/adagradlab/checker/questions"
 	"github.com/adagradlab/adagradlab/checker/report"
 	"github.com/adagradlab/adagradlab/checker/result"
+	"github.com/adagradlab/adagradlab/checker/worker"
+	"github.com/adagradlab/adagradlab/exercises"
 )
 
 // WorkerCommand is the hidden subcommand that runs a worker.
@@ -54,6 +61,11 @@ type Options struct {
 	Worker []string
 	// Progress, if set, is called after each submission is graded.
 	Progress func(done, total int, s result.Submission)
+	// RequireIsolation refuses to grade (an error) where the jail lacks a
+	// layer (jail.All) instead of grading with what the system has.
+	RequireIsolation bool
+	// Warn, if set, is told once, in one line, when the jail lacks a layer.
+	Warn func(msg string)
 }
 
 // Checker grades with fixed options. It is safe for concurrent use.
@@ -62,6 +74,55 @@ type Checker struct {
 	worker []string
 	sem    chan struct{}
 	prep   func() *questions.Prepared // once per checker: its seed is fixed
+
+	isoMu  sync.Mutex
+	iso    *jail.Report // the weakest jail a worker has had so far
+	warned bool
+}
+
+// Limits bound one worker process. Every limit a submission hits is named
+// in its feedback.
+type Limits = jail.Limits
+
+// DefaultLimits are generous for any honest answer (they use a few MB and
+// milliseconds) and small enough that two workers per core do no harm.
+func DefaultLimits() Limits {
+	return Limits{MemoryMB: 512, StackMB: 16, OutputKB: 1024}
+}
+
+// Isolation is the jail the checker's workers have had: the weakest of
+// them, or nothing before the first has started.
+func (c *Checker) Isolation() jail.Report {
+	c.isoMu.Lock()
+	defer c.isoMu.Unlock()
+	if c.iso == nil {
+		return jail.Report{}
+	}
+	return *c.iso
+}
+
+// noteIsolation records a worker's jail; it is an error if a layer is
+// missing and the options require them all.
+func (c *Checker) noteIsolation(r jail.Report) error {
+	c.isoMu.Lock()
+	defer c.isoMu.Unlock()
+	if c.iso == nil {
+		c.iso = &r
+	} else {
+		m := jail.Meet(*c.iso, r)
+		c.iso = &m
+	}
+	if r.Full() {
+		return nil
+	}
+	if c.opts.RequireIsolation {
+		return fmt.Errorf("refusing to grade: the worker's jail is %s, not %s (%s)", r, strings.Join(jail.All, "+"), r.Why())
+	}
+	if c.opts.Warn != nil && !c.warned {
+		c.warned = true
+		c.opts.Warn(fmt.Sprintf("isolation is %s only: %s; --require-isolation refuses to grade without every layer", r, r.Why()))
+	}
+	return nil
 }
 
 // New checks the options and fills in the defaults.
@@ -228,128 +289,82 @@ type Input struct {
 // kernel's %check calls. A bad answer is a verdict, not an error; the error
 // is for a worker that cannot be started or a cancelled ctx.
 func (c *Checker) Grade(ctx context.Context, in Input) ([]result.Question, error) {
-	j := job{File: in.Name, Questions: c.opts.Questions, Seed: c.opts.Seed,
-		TimeoutMS: c.opts.Timeout.Milliseconds(), Limits: c.opts.Limits, Prepared: c.prep()}
-	if j.File == "" {
-		j.File = "answers.go"
+	l := &protocol.Load{File: in.Name, Funcs: questions.Funcs(c.opts.Questions), Starters: map[string]string{}}
+	if l.File == "" {
+		l.File = "answers.go"
 	}
-	texts := map[string]string{} // the QnText constants of the code
-	var notes []string
+	for _, name := range l.Funcs {
+		if b, ok := starterBodies[name]; ok {
+			l.Starters[name] = b
+		}
+	}
 	if in.Cells != nil {
-		// Cells with a forbidden import are left out, as a kernel would
-		// refuse them; what they define is then missing, and says why.
-		j.Cells = []string{}
-		for i, cell := range in.Cells {
-			cell = stripMagics(cell)
-			if strings.TrimSpace(cell) == "" {
-				continue
-			}
-			if err := allow.Cell(cell); err != nil {
-				notes = append(notes, fmt.Sprintf("cell %d was not run: %v", i+1, err))
-				continue
-			}
-			j.Cells = append(j.Cells, cell)
-			for _, chunk := range cellSources(cell) {
-				freeTexts(cellAsFile(chunk), texts)
-			}
-		}
+		l.Cells = in.Cells
 	} else {
-		// Refused before anything runs: a file that does not parse or
-		// imports what it may not.
-		if _, _, err := allow.File(j.File, in.Source); err != nil {
-			var out []result.Question
-			st := result.Error
-			for _, id := range j.Questions {
-				out = append(out, verdict(id, st, err.Error()))
-			}
-			return out, nil
-		}
-		j.Source = in.Source
-		freeTexts(in.Source, texts)
+		l.Source = in.Source
 	}
-	if j.Cells != nil && len(j.Cells) == 0 {
-		var out []result.Question
-		for _, id := range j.Questions {
-			out = append(out, verdict(id, result.Error, "the notebook has no code to grade"))
-		}
-		return out, nil
-	}
-	qs, err := c.grade(ctx, j)
+	g, err := c.grade(ctx, l, c.opts.Questions)
 	if err != nil {
 		return nil, err
 	}
+	var texts map[string]string
+	var notes []string
+	starter := map[string]bool{}
+	if g.loaded != nil {
+		texts, notes = g.loaded.Texts, g.loaded.Notes
+		for _, name := range g.loaded.Starter {
+			starter[name] = true
+		}
+	}
+	if texts == nil {
+		texts = map[string]string{}
+	}
 	for k, v := range in.Texts { // the caller's texts (markdown cells) come first
 		if strings.TrimSpace(v) != "" {
-			texts[strings.ToLower(k)] = v
+			texts[strings.ToLower(k)] = clipText(v, maxTextBytes)
 		}
 	}
-	if in.Cells != nil {
-		markUntouched(qs, j.Cells, true)
-	} else {
-		markUntouched(qs, []string{in.Source}, false)
-	}
-	for i := range qs {
-		if t := strings.TrimSpace(texts[qs[i].ID]); t != "" {
-			qs[i].Text, qs[i].Review = t, result.NeedsReview
+	qs := make([]result.Question, 0, len(c.opts.Questions))
+	for _, id := range c.opts.Questions {
+		q := g.qs[id]
+		if t := strings.TrimSpace(texts[id]); t != "" {
+			q.Text, q.Review = t, result.NeedsReview
 		}
-		if qs[i].Status != result.Passed { // what was left out may explain it
-			qs[i].Feedback = append(qs[i].Feedback, notes...)
+		if q.Status != result.Passed {
+			q.Feedback = append(q.Feedback, notes...) // what failed or was left out may explain it
+			if untouched(id, starter) {
+				names := strings.Join(questions.ByID(id).Funcs, ", ")
+				q.Feedback = append([]string{"not yet answered: " + names + " still hold the starter's code"}, q.Feedback...)
+			}
 		}
+		qs = append(qs, q)
 	}
 	return qs, nil
 }
 
-// stripMagics drops the kernel's magic lines (%check …, !cmd) from a cell.
-func stripMagics(cell string) string {
-	if !strings.Contains(cell, "%") && !strings.Contains(cell, "!") {
-		return cell
+// A learner who runs %check before writing anything should read "not yet
+// answered", not a list of wrong values: the questions whose functions all
+// still have the starter's bodies (comments and layout aside). The worker
+// compares; the starters' bodies come from here.
+var starterBodies = func() map[string]string {
+	m := map[string]string{}
+	for _, id := range exercises.IDs {
+		worker.FuncBodies([]string{exercises.Starter(id)}, m)
 	}
-	lines := strings.Split(cell, "\n")
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!") {
-			lines[i] = ""
-		}
-	}
-	return strings.Join(lines, "\n")
-}
+	return m
+}()
 
-// cellAsFile makes a cell's declarations parse as a file (a cell that holds
-// a whole file already has its package clause).
-func cellAsFile(cell string) string {
-	if strings.HasPrefix(strings.TrimSpace(cell), "package ") {
-		return cell
+func untouched(id string, starter map[string]bool) bool {
+	q := questions.ByID(id)
+	if q == nil || len(q.Funcs) == 0 {
+		return false
 	}
-	return "package answers\n" + cell
-}
-
-// freeTexts reads the constants Q1Text … Q5Text of src, if it parses, into
-// texts. It runs no code: the constants are string literals.
-func freeTexts(src string, texts map[string]string) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
-	if err != nil {
-		return
-	}
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || (gd.Tok != token.CONST && gd.Tok != token.VAR) {
-			continue
-		}
-		for _, sp := range gd.Specs {
-			vs := sp.(*ast.ValueSpec)
-			for i, name := range vs.Names {
-				n := name.Name
-				if len(n) != 6 || n[0] != 'Q' || n[2:] != "Text" || n[1] < '1' || n[1] > '5' || i >= len(vs.Values) {
-					continue
-				}
-				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					if s, err := strconv.Unquote(lit.Value); err == nil {
-						texts["q"+n[1:2]] = s
-					}
-				}
-			}
+	for _, name := range q.Funcs {
+		if !starter[name] {
+			return false
 		}
 	}
+	return true
 }
 
 // GradeOnce grades one learner's code with a fresh random seed and the

@@ -3,7 +3,7 @@ package questions
 import (
 	"fmt"
 	"math"
-	"runtime/debug"
+	"errors"
 	"slices"
 	"time"
 
@@ -76,7 +76,7 @@ var q4 = &Question{
 			t.skip(5, "SparseUpdate's time does not grow with the table", "timed only once the update is right")
 			return
 		}
-		t.part(5, "SparseUpdate's time does not grow with the table", func() error { return sparseTiming(t, f2) })
+		t.part(5, "SparseUpdate's time does not grow with the table", func() error { return sparseTiming(t) })
 	},
 }
 
@@ -147,56 +147,78 @@ func closeAbs(got, want float64) bool {
 	return math.Abs(got-want) <= 1e-12*math.Max(1, math.Abs(want))
 }
 
+// ErrLate is wrapped by a Code's error when a call was not back by its
+// deadline (the worker was then stopped).
+var ErrLate = errors.New("no reply in time")
+
 // sparseTiming times the learner's update of timedRows rows on a small and on
-// a huge table. Both times come from this process, one after the other, so a
-// loaded machine slows both alike.
-func sparseTiming(t *T, f sparseUpdate) error {
-	// No collection while the tables live: marking two million row headers
-	// would cost more than the whole test, and would land in the timings.
-	// The worker's memory limit still bounds the heap.
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	small := newTable(t, smallRows)
-	big := newTable(t, bigRows)
+// a huge table, both kept in the worker so that the huge one never crosses.
+// The judge times each round trip itself, the two tables one after the
+// other, so a loaded machine slows both alike; and it checks the rows every
+// timed call returns against its own copy, so that an update that returns
+// early, or does something else on a big table, is caught.
+func sparseTiming(t *T) error {
+	small, big := newTable(t, 1, smallRows), newTable(t, 2, bigRows)
+	for _, tb := range []*table{small, big} {
+		t.check(t.code.Table(tb.id, tb.n, timedDim, tb.rows, tb.w, tb.g))
+	}
+	defer t.code.Drop() // an error here is the worker's, already reported
 	eta, eps := 0.05, 1e-8
-	call := func(tb *table) time.Duration {
+	call := func(tb *table, deadline time.Time) (time.Duration, error) {
 		start := time.Now()
-		f(tb.w, tb.G, slices.Clone(tb.rows), tb.grads, eta, eps)
-		return time.Since(start)
+		w, g, replaced, err := t.code.Update(tb.id, "SparseUpdate", tb.rows, tb.grads, eta, eps, deadline)
+		d := time.Since(start)
+		if err != nil {
+			return d, err
+		}
+		return d, tb.check(w, g, replaced, eta, eps)
 	}
 	bestSmall, bestBig := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+	timeSmall := func() error {
+		d, err := call(small, t.deadline)
+		if err != nil {
+			var p *Panic
+			if errors.As(err, &p) {
+				return fmt.Errorf("on a %d-row table it panicked: %s", smallRows, clip(p.Msg))
+			}
+			if errors.Is(err, ErrLate) || !isCheck(err) {
+				panic(gone{err})
+			}
+			return err
+		}
+		bestSmall = min(bestSmall, d)
+		return nil
+	}
 	for range 3 {
-		bestSmall = min(bestSmall, call(small))
+		if err := timeSmall(); err != nil {
+			return err
+		}
 	}
 	// Up to three tries on the big table, the best kept: one fast try is
 	// enough to pass; a slow one may be the machine's fault and is retried;
 	// two slow ones in a row, each well over the bound, fail.
 	slowRuns := 0
 	for range 3 {
-		// The big table runs in the background so that an answer walking
-		// it cannot eat the question's whole time limit.
-		done := make(chan time.Duration, 1)
-		var panicked any
-		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					panicked = r
-					done <- -1
-				}
-			}()
-			done <- call(big)
-		}()
+		// An answer walking the table must not eat the question's whole
+		// time: the big call gets what is left of it, less a margin.
 		budget := t.remaining() - 300*time.Millisecond
-		select {
-		case d := <-done:
-			if d < 0 {
-				return fmt.Errorf("on a %d-row table where only the %d rows with a gradient hold values, it panicked: %v (it touches rows that got no gradient)", bigRows, timedRows, panicked)
-			}
-			bestBig = min(bestBig, d)
-		case <-time.After(max(budget, 0)):
+		d, err := call(big, time.Now().Add(max(budget, 0)))
+		var p *Panic
+		switch {
+		case errors.As(err, &p):
+			return fmt.Errorf("on a %d-row table where only the %d rows with a gradient hold values, it panicked: %s (it touches rows that got no gradient)", bigRows, timedRows, clip(p.Msg))
+		case errors.Is(err, ErrLate):
 			t.abandon = true
 			return fmt.Errorf("updating %d rows of a %d-row table did not finish in %v, while a %d-row table took %v: the update walks the whole table", timedRows, bigRows, budget.Round(time.Millisecond), smallRows, bestSmall)
+		case err != nil && !isCheck(err):
+			panic(gone{err})
+		case err != nil:
+			return fmt.Errorf("on a %d-row table: %v", bigRows, err)
 		}
-		bestSmall = min(bestSmall, call(small))
+		bestBig = min(bestBig, d)
+		if err := timeSmall(); err != nil {
+			return err
+		}
 		bound := slowFactor*bestSmall + slowSlack
 		if bestBig <= bound {
 			return nil
@@ -210,19 +232,20 @@ func sparseTiming(t *T, f sparseUpdate) error {
 	return fmt.Errorf("updating %d rows took %v on a %d-row table and %v on a %d-row one: the time grows with the table, so the update walks rows that got no gradient", timedRows, bestSmall, smallRows, bestBig, bigRows)
 }
 
+// table is the judge's copy of a timed table: only its listed rows, which
+// are all it needs to check an update.
 type table struct {
-	w, G  [][]float64
+	id, n int
 	rows  []int
-	grads [][]float64
+	w, g  []float64 // the listed rows, row after row
+	grads []float64
+	calls int
 }
 
-// newTable builds a table of n rows of width timedDim in which only the
-// timedRows rows that get a gradient exist: the others are nil. A sparse
-// update never sees them, and the table costs nothing but its (lazily
-// zeroed) row headers; an update that walks the table pays for every row.
-func newTable(t *T, n int) *table {
-	tb := &table{w: make([][]float64, n), G: make([][]float64, n)}
-	tb.rows = make([]int, 0, timedRows)
+// newTable draws a table of n rows of width timedDim in which only the
+// timedRows rows that get a gradient hold values.
+func newTable(t *T, id, n int) *table {
+	tb := &table{id: id, n: n}
 	seen := map[int]bool{}
 	for len(tb.rows) < timedRows {
 		r := t.rng.IntN(n)
@@ -231,16 +254,54 @@ func newTable(t *T, n int) *table {
 		}
 		seen[r] = true
 		tb.rows = append(tb.rows, r)
-		tb.w[r], tb.G[r] = make([]float64, timedDim), make([]float64, timedDim)
-		grad := make([]float64, timedDim)
-		for j := range grad {
-			tb.w[r][j] = t.uniform(-1, 1)
-			tb.G[r][j] = t.uniform(0, 1)
-			grad[j] = t.sign() * t.uniform(0.1, 1)
+		for range timedDim {
+			tb.w = append(tb.w, t.uniform(-1, 1))
+			tb.g = append(tb.g, t.uniform(0, 1))
+			tb.grads = append(tb.grads, t.sign()*t.uniform(0.1, 1))
 		}
-		tb.grads = append(tb.grads, grad)
 	}
 	return tb
+}
+
+// checkError is an update whose rows came back wrong.
+type checkError struct{ msg string }
+
+func (e checkError) Error() string { return e.msg }
+
+func isCheck(err error) bool { return errors.As(err, new(checkError)) }
+
+// check steps the judge's copy with the reference and compares the rows
+// the learner's update returned.
+func (tb *table) check(w, g []float64, replaced []int, eta, eps float64) error {
+	tb.calls++
+	k := len(tb.rows)
+	opt, err := adagrad.New(adagrad.Config{LR: eta, Eps: eps}, k*timedDim)
+	if err != nil {
+		return err
+	}
+	copy(opt.Sum, tb.g)
+	local := make([]int, k)
+	for i := range local {
+		local[i] = i
+	}
+	if err := opt.StepRows(tb.w, timedDim, local, tb.grads); err != nil {
+		return err
+	}
+	copy(tb.g, opt.Sum)
+	if len(replaced) > 0 {
+		return checkError{fmt.Sprintf("on the %d-row table it replaced row %d instead of updating it in place", tb.n, replaced[0])}
+	}
+	if len(w) != len(tb.w) || len(g) != len(tb.g) {
+		return checkError{"the rows came back with the wrong size"}
+	}
+	for i := range tb.w {
+		if !closeAbs(w[i], tb.w[i]) || !closeAbs(g[i], tb.g[i]) {
+			r, j := tb.rows[i/timedDim], i%timedDim
+			return checkError{fmt.Sprintf("update %d of the %d-row table left row %d, column %d at θ = %s, G = %s; want θ = %s, G = %s",
+				tb.calls, tb.n, r, j, g17(w[i]), g17(g[i]), g17(tb.w[i]), g17(tb.g[i]))}
+		}
+	}
+	return nil
 }
 
 // Q5's training run: a plateau the checker keeps to itself.

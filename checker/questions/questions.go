@@ -1,6 +1,9 @@
-// Package questions holds the tests of the five exercises (exercises/q1..q5).
-// They run inside the checker's worker process, against functions the
-// interpreter found in a learner's code, and never in the parent.
+// Package questions holds the tests of the five exercises (exercises/q1..q5):
+// the judge. They run in the grading process, never in the worker: the
+// learner's code is reached through Code, whose calls cross to the jailed
+// worker and bring back only values, which the tests draw and check here
+// against the reference (pkg/adagrad). Whatever the worker sends, a score
+// is only ever earned by values a correct answer would give.
 //
 // Every test input is drawn from a generator seeded with the grading run's
 // seed and the question's id, so a run replays exactly with the same seed and
@@ -14,6 +17,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,8 +25,39 @@ import (
 	"github.com/adagradlab/adagradlab/checker/result"
 )
 
-// Lookup finds a top-level name of the learner's code in the interpreter.
-type Lookup func(name string) (reflect.Value, error)
+// Code is the learner's code as the judge reaches it: every call is a
+// round trip to a process the judge does not trust, and an error other than
+// a *Panic means that process is gone (the question stops there).
+type Code interface {
+	// Type is the type of the learner's top-level name as Go prints it
+	// ("func(float64) float64"), "" when there is no such name.
+	Type(name string) string
+	// Call calls name once per argument list, in order, in one round trip,
+	// and returns each call's results. With back, the arguments are written
+	// back as the calls left them (a function may write into its slices).
+	// A call that panics ends the batch: the results before it come back
+	// with a *Panic.
+	Call(name string, typ reflect.Type, calls [][]reflect.Value, back bool, deadline time.Time) ([][]reflect.Value, error)
+	// Fold computes x ← name(x, y) for each y and returns every x.
+	Fold(name string, typ reflect.Type, init reflect.Value, ys []reflect.Value, deadline time.Time) ([]reflect.Value, error)
+	// Table makes a sparse table of rows rows of width dim in which only
+	// the listed rows hold values (w, g: row after row), kept where the code
+	// runs, so that it never crosses; Update calls name, a SparseUpdate, on
+	// table id with gradients for its listed rows and returns those rows
+	// after the call, and the rows it replaced rather than wrote into.
+	// Drop frees the tables.
+	Table(id, rows, dim int, list []int, w, g []float64) error
+	Update(id int, name string, list []int, grads []float64, eta, eps float64, deadline time.Time) (w, g []float64, replaced []int, err error)
+	Drop() error
+}
+
+// Panic is a call of the learner's code that panicked.
+type Panic struct {
+	At  int // the call's index in its batch
+	Msg string
+}
+
+func (p *Panic) Error() string { return "panicked: " + clip(p.Msg) }
 
 // Question is one exercise's automatic part.
 type Question struct {
@@ -55,6 +90,17 @@ func IDs() []string {
 	return ids
 }
 
+// Funcs lists every function the questions ids call.
+func Funcs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if q := ByID(id); q != nil {
+			out = append(out, q.Funcs...)
+		}
+	}
+	return out
+}
+
 var all = []*Question{q1, q2, q3, q4, q5}
 
 // T is the state of one question's run: its random source, its score so far
@@ -64,7 +110,8 @@ type T struct {
 	seed     uint64
 	prep     *Prepared
 	rng      *rand.Rand
-	lookup   Lookup
+	code     Code
+	types    map[string]reflect.Type // the functions fn found, by name
 	deadline time.Time
 
 	score    int
@@ -76,8 +123,8 @@ type T struct {
 }
 
 // Prepared is what grading a seed's questions needs that does not depend on
-// the answer, computed once per grading run (Prepare) and sent to every
-// worker. A missing part is computed by the worker itself.
+// the answer, computed once per grading run (Prepare). A missing part is
+// computed when needed.
 type Prepared struct {
 	Q5 *Q5State `json:"q5,omitempty"`
 }
@@ -93,15 +140,36 @@ func Prepare(seed uint64, ids []string) *Prepared {
 	return p
 }
 
-// Run grades q against the learner's code; prep may be nil. deadline is when the worker will
-// give up on the question; tests that time the learner's code use what is
-// left of it. Abandon reports that a call of the learner's code is still
-// running in the background, so the interpreter must not be used again.
-func Run(q *Question, seed uint64, prep *Prepared, lookup Lookup, deadline time.Time) (res result.Question, abandon bool) {
+// gone carries, through the test's own code, the error of a Code whose
+// process is gone; Run turns it back into an error.
+type gone struct{ err error }
+
+// Run grades q against the learner's code; prep may be nil. deadline is when
+// the question's time is up: every call must be back by then. A non-nil
+// error means the worker was lost during the question (it died, hung, or
+// sent what it may not): the verdict is then the caller's to give, from
+// what it saw of the process. Abandon reports that the worker is no longer
+// fit for another question (a call was given up on).
+func Run(q *Question, seed uint64, prep *Prepared, code Code, deadline time.Time) (res result.Question, abandon bool, err error) {
 	if prep == nil {
 		prep = &Prepared{}
 	}
-	t := &T{q: q, seed: seed, prep: prep, rng: newRand(seed, q.ID), lookup: lookup, deadline: deadline}
+	t := &T{q: q, seed: seed, prep: prep, rng: newRand(seed, q.ID), code: code, types: map[string]reflect.Type{}, deadline: deadline}
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if g, ok := r.(gone); ok {
+			res, abandon, err = result.Question{}, true, g.err
+			return
+		}
+		// The judge's own code failed on this answer: a bug of ours, which
+		// must cost the learner nothing and stop nothing else.
+		res = result.Question{ID: q.ID, Max: q.Max, Status: result.Error,
+			Feedback: []string{fmt.Sprintf("the checker itself failed on this answer (a bug in the checker, please report it): %v", r)}}
+		abandon, err = true, nil
+	}()
 	q.run(t)
 	res = result.Question{ID: q.ID, Max: q.Max, Score: t.score, Feedback: t.feedback}
 	switch {
@@ -115,7 +183,7 @@ func Run(q *Question, seed uint64, prep *Prepared, lookup Lookup, deadline time.
 	if res.Feedback == nil {
 		res.Feedback = []string{}
 	}
-	return res, t.abandon
+	return res, t.abandon, nil
 }
 
 // newRand is question id's random source for a grading run's seed.
@@ -131,44 +199,103 @@ func (t *T) notef(format string, args ...any) {
 
 // fn finds the learner's function name and checks its type. A missing or
 // mistyped function makes the question's status error, with a message that
-// names it and shows the signature wanted.
+// names it and shows the signature wanted. The F it returns calls across
+// to the learner's code, one round trip a call, writing back what the call
+// wrote into its slice arguments; a panic there panics here.
 func fn[F any](t *T, name string) (F, bool) {
 	var zero F
 	want := reflect.TypeFor[F]()
 	sig := strings.TrimPrefix(want.String(), "func")
-	v, err := t.lookup(name)
-	if err != nil || !v.IsValid() {
+	switch got := t.code.Type(name); {
+	case got == "":
 		t.missing = true
 		t.notef("missing function %s: define func %s%s", name, name, sig)
 		return zero, false
-	}
-	if !v.CanInterface() {
+	case got != want.String():
 		t.missing = true
-		t.notef("%s cannot be called: define func %s%s", name, name, sig)
+		if strings.HasPrefix(got, "func") {
+			t.notef("%s has type %s, want func%s", name, got, sig)
+		} else {
+			t.notef("%s is not a function (%s): define func %s%s", name, strings.TrimPrefix(got, "not a function: "), name, sig)
+		}
 		return zero, false
 	}
-	f, ok := v.Interface().(F)
-	if !ok {
-		t.missing = true
-		t.notef("%s has type %s, want func%s", name, v.Type(), sig)
-		return zero, false
+	t.types[name] = want
+	proxy := reflect.MakeFunc(want, func(args []reflect.Value) []reflect.Value {
+		outs := t.calls(name, [][]reflect.Value{args}, true)
+		return outs[0]
+	})
+	return proxy.Interface().(F), true
+}
+
+// calls makes a batch of calls of the learner's name (found by fn). A panic
+// of the learner's code panics here with errPanic: a part that meets one
+// fails as a whole, as it would calling the code directly.
+func (t *T) calls(name string, args [][]reflect.Value, back bool) [][]reflect.Value {
+	outs, err := t.code.Call(name, t.types[name], args, back, t.deadline)
+	t.check(err)
+	return outs
+}
+
+// check panics with what err is: the learner's panic (errPanic, which
+// fails the part) or a lost worker (gone, which ends the question).
+func (t *T) check(err error) {
+	var p *Panic
+	switch {
+	case err == nil:
+	case errors.As(err, &p):
+		panic(errPanic{p.Msg})
+	default:
+		panic(gone{err})
 	}
-	return f, true
+}
+
+// each calls name on each argument list in one round trip and returns each
+// call's first result.
+func each[R any](t *T, name string, args ...[]any) []R {
+	calls := make([][]reflect.Value, len(args))
+	for i, a := range args {
+		calls[i] = make([]reflect.Value, len(a))
+		for j, x := range a {
+			calls[i][j] = reflect.ValueOf(x)
+		}
+	}
+	outs := t.calls(name, calls, false)
+	res := make([]R, len(outs))
+	for i, o := range outs {
+		res[i] = o[0].Interface().(R)
+	}
+	return res
+}
+
+// fold computes x ← name(x, y) for each y in one round trip and returns
+// every x.
+func fold[X, Y any](t *T, name string, init X, ys []Y) []X {
+	vs := make([]reflect.Value, len(ys))
+	for i, y := range ys {
+		vs[i] = reflect.ValueOf(y)
+	}
+	outs, err := t.code.Fold(name, t.types[name], reflect.ValueOf(init), vs, t.deadline)
+	t.check(err)
+	res := make([]X, len(outs))
+	for i, o := range outs {
+		res[i] = o.Interface().(X)
+	}
+	return res
 }
 
 // errPanic marks a part whose learner code panicked.
-type errPanic struct{ v any }
+type errPanic struct{ msg string }
 
-func (e errPanic) Error() string { return "panicked: " + clip(fmt.Sprint(e.v)) }
+func (e errPanic) Error() string { return "panicked: " + clip(e.msg) }
 
-// Clip shortens text that came from the learner's code to a few hundred
-// bytes, for messages.
-func Clip(s string) string { return clip(s) }
+func (g gone) Error() string { return g.err.Error() }
 
-// clip shortens text that came from the learner's code (a panic value, a
-// returned string) before it goes into the feedback.
-func clip(s string) string {
-	const max = 200
+// Clip shortens text that came from the learner's code, or from the worker
+// that runs it, to max bytes on a character boundary, saying how long it
+// was; invalid UTF-8 becomes U+FFFD.
+func Clip(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= max {
 		return s
 	}
@@ -179,13 +306,24 @@ func clip(s string) string {
 	return s[:cut] + fmt.Sprintf("… (%d bytes)", len(s))
 }
 
+// clip shortens text that came from the learner's code (a panic value, a
+// returned string) before it goes into the feedback.
+func clip(s string) string { return Clip(s, 200) }
+
 // part runs one graded part: points if check returns nil.
 func (t *T) part(points int, name string, check func() error) bool {
 	t.parts++
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				err = errPanic{r}
+				switch r := r.(type) {
+				case gone:
+					err = r
+				case errPanic:
+					err = r
+				default: // the judge's own code: a bug, not the learner's
+					panic(r)
+				}
 			}
 		}()
 		return check()
@@ -197,6 +335,9 @@ func (t *T) part(points int, name string, check func() error) bool {
 	}
 	if errors.As(err, new(errPanic)) {
 		t.panics++
+	}
+	if g, ok := err.(gone); ok {
+		panic(g)
 	}
 	t.notef("not yet: %s (0/%d): %v", name, points, err)
 	return false
@@ -237,3 +378,7 @@ func (t *T) remaining() time.Duration { return time.Until(t.deadline) }
 
 // g formats a float compactly for feedback.
 func g(x float64) string { return fmt.Sprintf("%.6g", x) }
+
+// g17 formats a float with every digit it needs to be told apart from any
+// other.
+func g17(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

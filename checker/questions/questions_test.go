@@ -3,7 +3,6 @@ package questions
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -30,17 +29,7 @@ func reference() map[string]any {
 	}
 }
 
-func lookupIn(m map[string]any) Lookup {
-	return func(name string) (reflect.Value, error) {
-		f, ok := m[name]
-		if !ok {
-			return reflect.Value{}, fmt.Errorf("undefined: %s", name)
-		}
-		return reflect.ValueOf(f), nil
-	}
-}
-
-func with(patch map[string]any) Lookup {
+func with(patch map[string]any) Code {
 	m := reference()
 	for k, v := range patch {
 		if v == nil {
@@ -49,16 +38,19 @@ func with(patch map[string]any) Lookup {
 			m[k] = v
 		}
 	}
-	return lookupIn(m)
+	return Local(m)
 }
 
-func run(t *testing.T, id string, seed uint64, l Lookup) result.Question {
+func run(t *testing.T, id string, seed uint64, code Code) result.Question {
 	t.Helper()
 	var prep *Prepared
 	if seed%2 == 0 { // both ways: prepared by the parent, or in the worker
 		prep = Prepare(seed, IDs())
 	}
-	r, _ := Run(ByID(id), seed, prep, l, time.Now().Add(10*time.Second))
+	r, _, err := Run(ByID(id), seed, prep, code, time.Now().Add(10*time.Second))
+	if err != nil {
+		t.Fatalf("%s: %v", id, err)
+	}
 	return r
 }
 

@@ -6,22 +6,24 @@ import (
 	"os"
 
 	"github.com/adagradlab/adagradlab/checker"
+	"github.com/adagradlab/adagradlab/checker/worker"
 )
 
 func init() {
 	register(command{
 		name:    checker.WorkerCommand,
-		summary: "the checker's sandboxed worker (internal)",
+		summary: "the checker's jailed worker (internal)",
 		run:     runCheckWorker,
 		hidden:  true,
 	})
 }
 
 // runCheckWorker is the child process `adagradlab check` and the kernel's
-// %check start for each submission: the job comes on stdin, the verdicts go
-// out on file descriptor 3, which the parent opened. It never returns.
+// %check start for each submission: it jails itself, then the requests come
+// on stdin and the replies go out on file descriptor 3, which the parent
+// opened. It never returns.
 func runCheckWorker(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 || os.Getenv(checker.WorkerEnv) != "1" {
+	if len(args) > 0 || os.Getenv(worker.Env) == "" {
 		return errors.New("internal: started by adagradlab check, not by hand")
 	}
 	results := os.NewFile(3, "results")
@@ -31,6 +33,6 @@ func runCheckWorker(args []string, stdout, stderr io.Writer) error {
 	if _, err := results.Stat(); err != nil {
 		return errors.New("internal: no results pipe")
 	}
-	os.Exit(checker.WorkerMain(os.Stdin, results))
+	os.Exit(worker.Main(os.Stdin, results))
 	return nil
 }
