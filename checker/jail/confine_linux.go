@@ -74,7 +74,7 @@ var errUnsupported = errors.New("not supported")
 
 type unsupported string
 
-func (u unsupported) Error() string { return string(u) }
+func (u unsupported) Error() string        { return string(u) }
 func (u unsupported) Is(target error) bool { return target == errUnsupported }
 
 // mountProc mounts a /proc of the worker's own pid namespace over the

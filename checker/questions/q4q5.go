@@ -1,9 +1,9 @@
 package questions
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"errors"
 	"slices"
 	"time"
 
