@@ -202,17 +202,22 @@ func normalizeQuestions(in []string) ([]string, error) {
 }
 
 // Check grades every submission under paths (files, folders, zips) and
-// returns the report. Submissions are graded opts.Jobs at a time; a bad
-// file or a hostile answer gets its verdict and the batch goes on. The
-// error is for what stops the whole batch: a path that does not exist, a
-// worker that cannot be started, a cancelled ctx.
-func (c *Checker) Check(ctx context.Context, paths []string) (*result.Report, error) {
+// returns the batch, whose submissions are read back with Each (or all at
+// once with Collect); the caller closes it. Submissions are graded
+// opts.Jobs at a time; a bad file or a hostile answer gets its verdict and
+// the batch goes on. The error is for what stops the whole batch: a path
+// that does not exist, a worker that cannot be started, a jail refused by
+// RequireIsolation, a cancelled ctx. Every worker is killed before Check
+// returns, on every path.
+func (c *Checker) Check(ctx context.Context, paths []string) (*Batch, error) {
 	items, err := load.Paths(paths)
 	if err != nil {
 		return nil, err
 	}
-	rep := &result.Report{Seed: c.opts.Seed, Questions: c.opts.Questions, TimeoutMS: c.opts.Timeout.Milliseconds(),
-		Submissions: make([]result.Submission, len(items))}
+	b, err := newBatch(result.Report{Seed: c.opts.Seed, Questions: c.opts.Questions, TimeoutMS: c.opts.Timeout.Milliseconds()}, len(items))
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -223,12 +228,14 @@ func (c *Checker) Check(ctx context.Context, paths []string) (*result.Report, er
 		wg.Go(func() {
 			for i := range next {
 				s, err := c.gradeItem(ctx, items[i])
+				if err == nil {
+					err = b.put(i, s)
+				}
 				if err != nil {
 					cancel(err)
 					continue
 				}
 				mu.Lock()
-				rep.Submissions[i] = s
 				done++
 				if c.opts.Progress != nil {
 					c.opts.Progress(done, len(items), s)
@@ -248,13 +255,18 @@ feed:
 	close(next)
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
+		b.Close()
 		return nil, err
 	}
-	return rep, nil
+	b.head.Isolation = "no code was run"
+	if c.Isolation().Layers != nil {
+		b.head.Isolation = c.Isolation().String()
+	}
+	return b, nil
 }
 
 func (c *Checker) gradeItem(ctx context.Context, it *load.Item) (result.Submission, error) {
-	s := result.Submission{ID: it.ID, File: it.File}
+	s := result.Submission{ID: it.ID, File: it.File, Warning: it.Warning}
 	sub, err := it.Read()
 	if err != nil {
 		s.Error = err.Error()

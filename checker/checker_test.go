@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/adagradlab/adagradlab/checker/jail"
 	"github.com/adagradlab/adagradlab/checker/result"
 	"github.com/adagradlab/adagradlab/checker/synth"
 	"github.com/adagradlab/adagradlab/exercises"
@@ -36,6 +37,17 @@ func newChecker(t *testing.T, opts Options) *Checker {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// check grades a batch and reads its report into memory.
+func check(t *testing.T, c *Checker, paths ...string) (*result.Report, error) {
+	t.Helper()
+	b, err := c.Check(context.Background(), paths)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return b.Collect()
 }
 
 func grade(t *testing.T, c *Checker, in Input) []result.Question {
@@ -294,7 +306,7 @@ func TestCheckBadFiles(t *testing.T) {
 	write("notazip.zip", []byte("PK but not really"))
 
 	c := newChecker(t, Options{})
-	rep, err := c.Check(context.Background(), []string{dir})
+	rep, err := check(t, c, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +386,7 @@ func TestHostileCorpus(t *testing.T) {
 	// then stop it first.
 	c := newChecker(t, Options{})
 	start := time.Now()
-	rep, err := c.Check(context.Background(), []string{dir})
+	rep, err := check(t, c, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,5 +467,17 @@ func TestCardHTML(t *testing.T) {
 	}
 	if strings.Contains(h, "<script>") {
 		t.Errorf("card not escaped:\n%s", h)
+	}
+}
+
+// Every worker is jailed with every layer this machine has; here (Linux,
+// root or user namespaces) that is all of them.
+func TestIsolationReported(t *testing.T) {
+	c := newChecker(t, Options{Questions: []string{"q1"}})
+	grade(t, c, Input{Source: synth.Correct()})
+	iso := c.Isolation()
+	t.Logf("isolation: %s (%s)", iso, iso.Why())
+	if runtime.GOOS == "linux" && !iso.Has(jail.Seccomp) {
+		t.Errorf("no seccomp on Linux: %s", iso.Why())
 	}
 }

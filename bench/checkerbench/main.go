@@ -119,7 +119,7 @@ func run(n int, bin, gen, hostileDir string, jobs int, seed uint64) error {
 		}
 		cpu0 := cpuTime()
 		start := time.Now()
-		rep, err := hc.Check(ctx, []string{honestDir})
+		rep, err := collect(hc.Check(ctx, []string{honestDir}))
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func run(n int, bin, gen, hostileDir string, jobs int, seed uint64) error {
 
 	// The whole batch, hostile included.
 	start := time.Now()
-	rep, err := c.Check(ctx, []string{honestDir, hostileOut})
+	rep, err := collect(c.Check(ctx, []string{honestDir, hostileOut}))
 	if err != nil {
 		return err
 	}
@@ -265,4 +265,13 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// collect reads a graded batch into memory.
+func collect(b *checker.Batch, err error) (*result.Report, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return b.Collect()
 }

@@ -1,20 +1,26 @@
 // Package load finds the submissions in the paths an instructor gives:
 // .go files, Jupyter notebooks (.ipynb), folders of those and .zip archives
 // of those. One file is one submission; its id is the file name without the
-// extension.
+// extension (see ids.go for how ids are kept unambiguous and printable).
 //
-// Files are read only when graded (Item.Read), with a size limit, so a
-// batch's memory does not grow with its size. Bad files are not errors of
-// the batch: each becomes an item whose Read fails with a message for the
-// gradebook. Nothing in a zip is ever written to disk.
+// Files are read only when graded (Item.Read), with a size limit, and
+// opened only for that read, so a batch's memory and open files do not grow
+// with its size. Bad files are not errors of the batch: each becomes an
+// item whose Read fails with a message for the gradebook. Nothing in a zip
+// is ever written to disk, and nothing on disk can block a read (a file
+// swapped for a FIFO is refused, not waited on).
 package load
 
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -32,11 +38,25 @@ const MaxSource = 1 << 20
 // MaxZipTotal bounds what one zip may expand to, all entries together.
 const MaxZipTotal = 256 << 20
 
+// MaxZipEntries bounds the entries of one zip (a class is hundreds), and
+// MaxItems the submissions of one batch.
+const (
+	MaxZipEntries = 20_000
+	MaxItems      = 100_000
+)
+
+// MaxText bounds one written answer found in a notebook's markdown.
+const MaxText = 16 << 10
+
 // Item is one submission, not yet read.
 type Item struct {
-	ID   string // file name without extension, made unique in the batch
-	File string // where it came from: a path, or "archive.zip:dir/name.go"
+	ID   string // file name without extension, printable, unambiguous in the batch
+	File string // where it came from: a path, or "archive.zip:dir/name.go" (printable)
 	Kind string // "go" or "ipynb"
+	// Warning says what about the id a person should look at: another file
+	// claims the same (or a look-alike) id, or it mixes alphabets.
+	Warning string
+	where   string // File relative to the argument it was found under, for ids
 	// Err is set for a file known to be bad before reading (a nested zip,
 	// an unsafe zip path): the submission gets this error and nothing runs.
 	Err  error
@@ -125,7 +145,11 @@ func parseNotebook(b []byte) (*Submission, error) {
 		case "markdown":
 			if m := textHeading.FindStringSubmatch(src); m != nil {
 				id := strings.ToLower(m[1])
-				s.Texts[id] = strings.TrimSpace(strings.TrimSpace(s.Texts[id]) + "\n" + strings.TrimSpace(src[len(m[0]):]))
+				t := strings.TrimSpace(strings.TrimSpace(s.Texts[id]) + "\n" + strings.TrimSpace(src[len(m[0]):]))
+				if len(t) > MaxText {
+					t = clipText(t, MaxText)
+				}
+				s.Texts[id] = t
 			}
 		}
 	}
@@ -147,9 +171,10 @@ func cellSource(raw json.RawMessage) (string, error) {
 	return strings.Join(parts, ""), nil
 }
 
-// Paths lists the submissions under the given paths, in order, with unique
-// ids. An error is returned only for a path that does not exist or cannot be
-// listed; bad files become items whose Read fails.
+// Paths lists the submissions under the given paths, in order, with
+// unambiguous ids. An error is returned only for a path that does not exist
+// or cannot be listed, or a batch over MaxItems; bad files become items
+// whose Read fails.
 func Paths(paths []string) ([]*Item, error) {
 	var items []*Item
 	for _, p := range paths {
@@ -174,6 +199,9 @@ func Paths(paths []string) ([]*Item, error) {
 				if wanted(name) || strings.HasSuffix(strings.ToLower(name), ".zip") {
 					files = append(files, fp)
 				}
+				if len(files) > MaxItems {
+					return fmt.Errorf("more than %d files to grade", MaxItems)
+				}
 				return nil
 			})
 			if err != nil {
@@ -181,13 +209,20 @@ func Paths(paths []string) ([]*Item, error) {
 			}
 			sort.Strings(files)
 			for _, f := range files {
-				items = append(items, fileItems(f)...)
+				rel, err := filepath.Rel(p, f)
+				if err != nil {
+					rel = filepath.Base(f)
+				}
+				items = append(items, fileItems(f, filepath.ToSlash(rel))...)
 			}
 		default:
-			items = append(items, fileItems(p)...)
+			items = append(items, fileItems(p, p)...)
+		}
+		if len(items) > MaxItems {
+			return nil, fmt.Errorf("more than %d submissions in one batch: split it", MaxItems)
 		}
 	}
-	unique(items)
+	assignIDs(items)
 	return items, nil
 }
 
@@ -207,59 +242,102 @@ func kind(name string) string {
 	return "go"
 }
 
-func idOf(name string) string {
+func baseName(name string) string {
 	base := path.Base(filepath.ToSlash(name))
 	return strings.TrimSuffix(base, path.Ext(base))
 }
 
-func fileItems(p string) []*Item {
-	st, err := os.Lstat(p)
-	if err != nil {
-		return []*Item{{ID: idOf(p), File: p, Kind: kind(p), Err: err}}
-	}
-	if st.Mode()&fs.ModeSymlink != 0 {
-		return []*Item{{ID: idOf(p), File: p, Kind: kind(p), Err: errors.New("a symbolic link: not followed")}}
-	}
-	if !st.Mode().IsRegular() {
-		return []*Item{{ID: idOf(p), File: p, Kind: kind(p), Err: errors.New("not a regular file")}}
-	}
-	if strings.HasSuffix(strings.ToLower(p), ".zip") {
-		return zipItems(p)
-	}
-	return []*Item{{ID: idOf(p), File: p, Kind: kind(p), open: func() (io.ReadCloser, int64, error) {
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, 0, err
-		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, 0, err
-		}
-		return f, st.Size(), nil
-	}}}
+func newItem(file, where, name string) *Item {
+	return &Item{File: Printable(file), where: Printable(where), ID: baseName(name), Kind: kind(name)}
 }
 
-// zipItems lists a zip's submissions. Entries are read straight from the
-// archive when graded: an entry with an absolute path or a ".." is refused by
-// name, a nested zip is refused, and sizes are checked against what the
-// entry claims and against what it really expands to.
-func zipItems(p string) []*Item {
-	zr, err := zip.OpenReader(p)
-	if err != nil {
-		return []*Item{{ID: idOf(p), File: p, Kind: "go", Err: fmt.Errorf("not a readable zip archive: %v", err)}}
+func fileItems(p, where string) []*Item {
+	it := newItem(p, where, p)
+	st, err := os.Lstat(p)
+	switch {
+	case err != nil:
+		it.Err = err
+	case st.Mode()&fs.ModeSymlink != 0:
+		it.Err = errors.New("a symbolic link: not followed")
+	case !st.Mode().IsRegular():
+		it.Err = errors.New("not a regular file")
+	case strings.HasSuffix(strings.ToLower(p), ".zip"):
+		return zipItems(p, where, st)
+	default:
+		it.open = func() (io.ReadCloser, int64, error) {
+			f, st, err := openRegular(p)
+			if err != nil {
+				return nil, 0, err
+			}
+			return f, st.Size(), nil
+		}
 	}
-	// The archive stays open until the process ends: items read it lazily.
+	return []*Item{it}
+}
+
+// openRegular opens a file for reading without ever blocking: a path that
+// became a FIFO, a device or a link since it was listed is refused.
+func openRegular(p string) (*os.File, os.FileInfo, error) {
+	fd, err := syscallOpen(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := os.NewFile(uintptr(fd), p)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, errors.New("not a regular file (it changed since it was listed)")
+	}
+	return f, st, nil
+}
+
+// zipEntry is what reading one entry needs, kept so that the archive is
+// open only while an entry is read: a batch of 300 zips holds no
+// descriptor between reads.
+type zipEntry struct {
+	offset           int64 // of the entry's data
+	method           uint16
+	compressed, size uint64
+	crc              uint32
+}
+
+// zipItems lists a zip's submissions. An entry with an absolute path or a
+// ".." is refused by name, a nested zip is refused, and sizes are checked
+// against what the entry claims and against what it really expands to.
+func zipItems(p, where string, listed os.FileInfo) []*Item {
+	bad := func(err error) []*Item {
+		it := newItem(p, where, p)
+		it.Kind, it.Err = "go", err
+		return []*Item{it}
+	}
+	f, st, err := openRegular(p)
+	if err != nil {
+		return bad(err)
+	}
+	defer f.Close()
+	if n, err := zipEntryCount(f, st.Size()); err == nil && n > MaxZipEntries {
+		return bad(fmt.Errorf("the archive has %d entries; the limit is %d", n, MaxZipEntries))
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return bad(fmt.Errorf("not a readable zip archive: %v", err))
+	}
+	if len(zr.File) > MaxZipEntries {
+		return bad(fmt.Errorf("the archive has %d entries; the limit is %d", len(zr.File), MaxZipEntries))
+	}
 	var items []*Item
 	var total uint64
-	for _, f := range zr.File {
-		name := f.Name
-		if f.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
+	for _, zf := range zr.File {
+		name := zf.Name
+		if zf.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
 			continue
 		}
 		clean := strings.ReplaceAll(name, "\\", "/")
 		base := path.Base(clean)
-		where := p + ":" + name
 		if strings.Contains(clean, "__MACOSX/") || strings.HasPrefix(base, ".") {
 			continue
 		}
@@ -267,37 +345,128 @@ func zipItems(p string) []*Item {
 		if !wanted(base) && !isZip {
 			continue
 		}
-		it := &Item{ID: idOf(clean), File: where, Kind: kind(base)}
+		it := newItem(p+":"+name, where+":"+name, clean)
 		items = append(items, it)
 		switch {
 		case unsafePath(clean):
-			it.Err = fmt.Errorf("unsafe path in zip: %q (absolute or with ..); not extracted", name)
+			it.Err = fmt.Errorf("unsafe path in zip: %q (absolute or with ..); not extracted", Printable(name))
 		case isZip:
 			it.Err = errors.New("a zip inside a zip: unpack it and grade the inner archive")
-		case f.Mode()&fs.ModeSymlink != 0:
+		case zf.Mode()&fs.ModeSymlink != 0:
 			it.Err = errors.New("a symbolic link in the zip: not followed")
-		case f.UncompressedSize64 > MaxSource:
-			it.Err = fmt.Errorf("file is %s; the limit is %s", human(int64(min(f.UncompressedSize64, 1<<62))), human(MaxSource))
-		case total+f.UncompressedSize64 > MaxZipTotal:
+		case zf.UncompressedSize64 > MaxSource:
+			it.Err = fmt.Errorf("file is %s; the limit is %s", human(int64(min(zf.UncompressedSize64, 1<<62))), human(MaxSource))
+		case total+zf.UncompressedSize64 > MaxZipTotal:
 			it.Err = fmt.Errorf("the archive expands to more than %s: not read further", human(MaxZipTotal))
+		case zf.Method != zip.Store && zf.Method != zip.Deflate:
+			it.Err = fmt.Errorf("compressed with method %d; only stored and deflated entries are read", zf.Method)
 		default:
-			total += f.UncompressedSize64
-			f := f
-			it.open = func() (io.ReadCloser, int64, error) {
-				rc, err := f.Open()
-				if err != nil {
-					return nil, 0, fmt.Errorf("reading %s: %v", where, err)
-				}
-				// The size header may lie (a zip bomb): Read stops at
-				// MaxSource+1 bytes whatever it says.
-				return rc, int64(f.UncompressedSize64), nil
+			off, err := zf.DataOffset()
+			if err != nil {
+				it.Err = fmt.Errorf("reading %s: %v", it.File, err)
+				continue
 			}
+			total += zf.UncompressedSize64
+			e := zipEntry{offset: off, method: zf.Method, compressed: zf.CompressedSize64, size: zf.UncompressedSize64, crc: zf.CRC32}
+			file := it.File
+			it.open = func() (io.ReadCloser, int64, error) { return e.open(p, listed, file) }
 		}
 	}
 	if len(items) == 0 {
-		return []*Item{{ID: idOf(p), File: p, Kind: "go", Err: errors.New("the zip holds no .go or .ipynb file")}}
+		return bad(errors.New("the zip holds no .go or .ipynb file"))
 	}
 	return items
+}
+
+// open reads one entry: the archive is opened again (it must still be the
+// file that was listed), the entry's bytes are inflated and checked against
+// its CRC. The size header may lie (a zip bomb): Read stops at MaxSource+1
+// bytes whatever it says.
+func (e zipEntry) open(p string, listed os.FileInfo, where string) (io.ReadCloser, int64, error) {
+	f, st, err := openRegular(p)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !os.SameFile(st, listed) {
+		f.Close()
+		return nil, 0, errors.New("the archive changed since it was listed")
+	}
+	var r io.Reader = io.NewSectionReader(f, e.offset, int64(min(e.compressed, 1<<62)))
+	var inflate io.ReadCloser
+	if e.method == zip.Deflate {
+		inflate = flate.NewReader(r)
+		r = inflate
+	}
+	return &entryReader{r: r, f: f, inflate: inflate, crc: crc32.NewIEEE(), want: e.crc, where: where, left: int64(min(e.size, 1<<62))}, int64(e.size), nil
+}
+
+// entryReader checks the CRC at the end of an entry, as archive/zip does.
+type entryReader struct {
+	r       io.Reader
+	f       *os.File
+	inflate io.ReadCloser
+	crc     hash.Hash32
+	want    uint32
+	where   string
+	left    int64 // what the header says is still to come
+}
+
+func (e *entryReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.crc.Write(p[:n])
+	if e.left -= int64(n); e.left < 0 {
+		return n, fmt.Errorf("reading %s: the entry is longer than its header says (a zip bomb?)", e.where)
+	}
+	if err == io.EOF && e.want != 0 && e.crc.Sum32() != e.want {
+		return n, fmt.Errorf("reading %s: the entry is damaged (checksum)", e.where)
+	}
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("reading %s: %v", e.where, err)
+	}
+	return n, err
+}
+
+func (e *entryReader) Close() error {
+	if e.inflate != nil {
+		e.inflate.Close()
+	}
+	return e.f.Close()
+}
+
+// zipEntryCount reads the entry count from the end of an archive (its
+// end-of-central-directory record, or the zip64 one) without reading the
+// directory itself, so that a zip of a million entries costs nothing.
+func zipEntryCount(f io.ReaderAt, size int64) (uint64, error) {
+	const eocdLen, maxComment = 22, 65535
+	n := min(size, eocdLen+maxComment)
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, size-n); err != nil && err != io.EOF {
+		return 0, err
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, errors.New("no end of central directory")
+	}
+	count := uint64(binary.LittleEndian.Uint16(buf[i+10:]))
+	if count != 0xffff {
+		return count, nil
+	}
+	// zip64: a locator just before the record points at the zip64 record.
+	if i < 20 || string(buf[i-20:i-16]) != "PK\x06\x07" {
+		return count, nil
+	}
+	off := int64(binary.LittleEndian.Uint64(buf[i-20+8:]))
+	rec := make([]byte, 56)
+	if off < 0 || off > size-56 {
+		return 0, errors.New("a bad zip64 locator")
+	}
+	if _, err := f.ReadAt(rec, off); err != nil {
+		return 0, err
+	}
+	if string(rec[:4]) != "PK\x06\x06" {
+		return 0, errors.New("a bad zip64 record")
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), nil
 }
 
 func unsafePath(name string) bool {
@@ -310,23 +479,4 @@ func unsafePath(name string) bool {
 		}
 	}
 	return false
-}
-
-// unique makes ids unique: a repeated id gets "-2", "-3", … in order.
-func unique(items []*Item) {
-	seen := map[string]int{}
-	for _, it := range items {
-		seen[it.ID]++
-		if n := seen[it.ID]; n > 1 {
-			for {
-				cand := fmt.Sprintf("%s-%d", it.ID, n)
-				if seen[cand] == 0 {
-					it.ID = cand
-					seen[cand] = 1
-					break
-				}
-				n++
-			}
-		}
-	}
 }

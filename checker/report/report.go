@@ -1,10 +1,13 @@
 // Package report writes a grading run's report: JSON (the source of the
 // others), a CSV gradebook, one HTML page, and the summary table printed at
 // the end of a run. Files are written atomically: a run that is interrupted
-// leaves the previous file or none, never half of one.
+// leaves the previous file or none, never half of one. Every writer reads
+// the submissions one at a time from a Source, so a report of any size is
+// written in constant memory.
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -19,12 +22,62 @@ import (
 	"github.com/adagradlab/adagradlab/internal/atomicfile"
 )
 
-// JSON encodes the report, indented, with a final newline.
-func JSON(w io.Writer, r *result.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+// Source is a report to write: its head (everything but the submissions)
+// and its submissions, read in order. A *result.Report in memory is one;
+// so is a spooled batch (checker.Batch).
+type Source interface {
+	Head() result.Report
+	Len() int
+	Each(func(result.Submission) error) error
+}
+
+// JSON encodes the report, indented, with a final newline: the encoding of
+// a result.Report, written a submission at a time.
+func JSON(w io.Writer, src Source) error {
+	bw := bufio.NewWriter(w)
+	head := src.Head()
+	head.Submissions = []result.Submission{}
+	b, err := marshal(head, "")
+	if err != nil {
+		return err
+	}
+	// b ends with `"submissions": []` and the closing brace: open the list.
+	i := bytes.LastIndex(b, []byte("[]"))
+	bw.Write(b[:i])
+	bw.WriteString("[")
+	n := 0
+	err = src.Each(func(s result.Submission) error {
+		sb, err := marshal(s, "    ")
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n    ")
+		_, err = bw.Write(sb)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+func marshal(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // allQuestions are the gradebook's columns, whatever a run graded.
@@ -32,10 +85,10 @@ var allQuestions = []string{"q1", "q2", "q3", "q4", "q5"}
 
 // CSV writes the gradebook: id, q1 … q5, total. A question the run did not
 // grade (--only) is left empty.
-func CSV(w io.Writer, r *result.Report) error {
+func CSV(w io.Writer, src Source) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append(append([]string{"id"}, allQuestions...), "total"))
-	for _, s := range r.Submissions {
+	err := src.Each(func(s result.Submission) error {
 		row := []string{csvSafe(s.ID)}
 		for _, id := range allQuestions {
 			cell := ""
@@ -47,7 +100,10 @@ func CSV(w io.Writer, r *result.Report) error {
 			row = append(row, cell)
 		}
 		row = append(row, strconv.Itoa(s.Score))
-		cw.Write(row)
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()
@@ -64,58 +120,64 @@ func csvSafe(s string) string {
 
 // Summary prints the table shown at the end of a run: one row per question
 // with the count of each status and the mean score.
-func Summary(w io.Writer, r *result.Report) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "question\t"
-	for _, st := range result.Statuses {
-		head += string(st) + "\t"
+func Summary(w io.Writer, src Source) error {
+	head := src.Head()
+	type agg struct {
+		counts      map[result.Status]int
+		sum, max, n int
 	}
-	fmt.Fprintln(tw, head+"mean\t")
-	totalScore, totalMax := 0, 0
-	for _, id := range r.Questions {
-		counts := map[result.Status]int{}
-		sum, max, n := 0, 0, 0
-		for _, s := range r.Submissions {
-			for _, q := range s.Questions {
-				if q.ID == id {
-					counts[q.Status]++
-					sum += q.Score
-					max = q.Max
-					n++
-				}
+	per := map[string]*agg{}
+	for _, id := range head.Questions {
+		per[id] = &agg{counts: map[result.Status]int{}}
+	}
+	n, errs := 0, 0
+	err := src.Each(func(s result.Submission) error {
+		n++
+		if s.Error != "" {
+			errs++
+		}
+		for _, q := range s.Questions {
+			if a := per[q.ID]; a != nil {
+				a.counts[q.Status]++
+				a.sum += q.Score
+				a.max = q.Max
+				a.n++
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	line := "question\t"
+	for _, st := range result.Statuses {
+		line += string(st) + "\t"
+	}
+	fmt.Fprintln(tw, line+"mean\t")
+	totalScore, totalMax := 0, 0
+	for _, id := range head.Questions {
+		a := per[id]
 		line := id + "\t"
 		for _, st := range result.Statuses {
-			line += strconv.Itoa(counts[st]) + "\t"
+			line += strconv.Itoa(a.counts[st]) + "\t"
 		}
 		mean := 0.0
-		if n > 0 {
-			mean = float64(sum) / float64(n)
+		if a.n > 0 {
+			mean = float64(a.sum) / float64(a.n)
 		}
-		fmt.Fprintf(tw, "%s%.1f/%d\t\n", line, mean, max)
-		totalScore += sum
-		totalMax += max * n
+		fmt.Fprintf(tw, "%s%.1f/%d\t\n", line, mean, a.max)
+		totalScore += a.sum
+		totalMax += a.max * a.n
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	n := len(r.Submissions)
-	errs := 0
-	for _, s := range r.Submissions {
-		if s.Error != "" {
-			errs++
-		}
-	}
-	mean := 0.0
+	mean, maxPer := 0.0, 0
 	if n > 0 {
-		mean = float64(totalScore) / float64(n)
+		mean, maxPer = float64(totalScore)/float64(n), totalMax/n
 	}
-	maxPer := 0
-	if n > 0 {
-		maxPer = totalMax / n
-	}
-	_, err := fmt.Fprintf(w, "%d submissions (%d unreadable), mean %.1f/%d, seed %d\n", n, errs, mean, maxPer, r.Seed)
+	_, err = fmt.Fprintf(w, "%d submissions (%d unreadable), mean %.1f/%d, seed %d\n", n, errs, mean, maxPer, head.Seed)
 	return err
 }
 
@@ -125,19 +187,32 @@ func WriteFile(name string, write func(io.Writer) error) error {
 	return atomicfile.WriteFile(name, write)
 }
 
-// HTML writes the report as one self-contained page.
-func HTML(w io.Writer, r *result.Report) error {
-	var buf bytes.Buffer
-	if err := tpl.ExecuteTemplate(&buf, "page", pageData{R: r, Style: template.CSS(Style)}); err != nil {
+// HTML writes the report as one self-contained page: a table with a row
+// per submission, then each submission's cards.
+func HTML(w io.Writer, src Source) error {
+	bw := bufio.NewWriter(w)
+	head := src.Head()
+	data := pageData{R: &head, N: src.Len(), Style: template.CSS(Style)}
+	if err := tpl.ExecuteTemplate(bw, "top", data); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	for _, part := range []string{"row", "section"} {
+		if part == "section" {
+			bw.WriteString("</table>\n")
+		}
+		err := src.Each(func(s result.Submission) error { return tpl.ExecuteTemplate(bw, part, s) })
+		if err != nil {
+			return err
+		}
+	}
+	bw.WriteString("</body></html>\n")
+	return bw.Flush()
 }
 
 // pageData is what the templates see.
 type pageData struct {
 	R     *result.Report
+	N     int
 	Q     result.Question
 	Qs    []result.Question
 	Style template.CSS
@@ -186,17 +261,19 @@ var tpl = template.Must(template.New("").Funcs(funcs).Parse(`
 {{define "cards"}}<div class="ag-cards"><style>{{.Style}}</style>
 {{range .Qs}}{{template "card" .}}{{end}}</div>
 {{end}}
-{{define "page"}}<!DOCTYPE html>
+{{define "top"}}<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>adagradlab check: report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}
 td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}th{background:#f3f3f3}
 {{.Style}}</style></head><body>
 <h1>Adagrad exercises: report</h1>
-<p>{{len .R.Submissions}} submissions · seed {{.R.Seed}} (replay with <code>--seed {{.R.Seed}}</code>) · {{.R.TimeoutMS}} ms per question</p>
+<p>{{.N}} submissions · seed {{.R.Seed}} (replay with <code>--seed {{.R.Seed}}</code>) · {{.R.TimeoutMS}} ms per question · isolation {{.R.Isolation}}</p>
 <table><tr><th>id</th>{{range cols}}<th>{{.}}</th>{{end}}<th>total</th></tr>
-{{range .R.Submissions}}{{$s := .}}<tr><td><a href="#s-{{.ID}}">{{.ID}}</a></td>{{range cols}}{{with q $s .}}<td><span class="ag-status ag-{{.Status}}">{{.Score}}/{{.Max}} {{.Status}}</span></td>{{else}}<td></td>{{end}}{{end}}<td>{{.Score}}/{{.Max}}</td></tr>
-{{end}}</table>
-{{range .R.Submissions}}<h2 id="s-{{.ID}}">{{.ID}} <small>{{.File}} · {{.Score}}/{{.Max}}</small></h2>
+{{end}}
+{{define "row"}}{{$s := .}}<tr><td><a href="#s-{{.ID}}">{{.ID}}</a>{{if .Warning}} ⚠{{end}}</td>{{range cols}}{{with q $s .}}<td><span class="ag-status ag-{{.Status}}">{{.Score}}/{{.Max}} {{.Status}}</span></td>{{else}}<td></td>{{end}}{{end}}<td>{{.Score}}/{{.Max}}</td></tr>
+{{end}}
+{{define "section"}}<h2 id="s-{{.ID}}">{{.ID}} <small>{{.File}} · {{.Score}}/{{.Max}}</small></h2>
+{{if .Warning}}<p class="ag-review">⚠ {{.Warning}}</p>{{end}}
 {{if .Error}}<p><span class="ag-status ag-error">error</span> {{.Error}}</p>{{end}}
-{{range .Questions}}{{template "card" .}}{{end}}{{end}}</body></html>
+{{range .Questions}}{{template "card" .}}{{end}}
 {{end}}`))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -87,5 +88,24 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// JSON, written a submission at a time, is exactly the indented encoding of
+// the whole report, for an empty batch too.
+func TestJSONStreamsTheReport(t *testing.T) {
+	for _, r := range []*result.Report{sample(), {Seed: 1, Questions: []string{"q1"}, Submissions: []result.Submission{}}} {
+		var b bytes.Buffer
+		if err := JSON(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		enc.Encode(r)
+		if b.String() != want.String() {
+			t.Errorf("streamed:\n%s\nwhole:\n%s", b.String(), want.String())
+		}
 	}
 }

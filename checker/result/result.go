@@ -37,14 +37,18 @@ type Submission struct {
 	File      string     `json:"file"`
 	Score     int        `json:"score"`
 	Max       int        `json:"max"`
-	Error     string     `json:"error,omitempty"` // the file could not be graded at all
+	Error     string     `json:"error,omitempty"`   // the file could not be graded at all
+	Warning   string     `json:"warning,omitempty"` // about the id: shared with another file, mixed alphabets
 	Questions []Question `json:"questions"`
 }
 
 // Report is a whole grading run. It holds no time stamps or durations, so the
 // same submissions graded with the same seed give the same bytes.
 type Report struct {
-	Seed        uint64       `json:"seed"`
+	Seed uint64 `json:"seed"`
+	// Isolation is the jail the workers had: "seccomp+userns+landlock+rlimits"
+	// or what was really applied (checker/jail).
+	Isolation   string       `json:"isolation"`
 	Questions   []string     `json:"questions"`
 	TimeoutMS   int64        `json:"timeout_ms"`
 	Submissions []Submission `json:"submissions"`
@@ -72,4 +76,25 @@ func (s *Submission) Total() {
 		s.Score += q.Score
 		s.Max += q.Max
 	}
+}
+
+// Head is the report without its submissions. With Len and Each, a Report
+// in memory is a source for the report writers, as a spooled batch is.
+func (r *Report) Head() Report {
+	h := *r
+	h.Submissions = nil
+	return h
+}
+
+// Len is the number of submissions.
+func (r *Report) Len() int { return len(r.Submissions) }
+
+// Each calls f with every submission in order.
+func (r *Report) Each(f func(Submission) error) error {
+	for _, s := range r.Submissions {
+		if err := f(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -33,12 +33,19 @@ const checkUsage = `Usage: adagradlab check [flags] PATH...
 Grades learners' answers to the five exercises (exercises/q1..q5). A PATH is
 a .go file (package answers), a Jupyter notebook (.ipynb: its code cells run
 in order), a folder of those, or a .zip of them. One file is one submission;
-its id is the file name without the extension.
+its id is the file name without the extension; where two files claim the
+same id (or look-alikes), both ids name their file and the report warns.
 
-Every submission runs in its own sandboxed worker process: imports are
-checked against an allowlist first, and time, CPU, memory, stack and output
-are limited. Whatever a submission does, the batch goes on; the exit status
-is 0 when every submission got a verdict, 2 on bad usage.
+Every submission runs in its own worker process, jailed by the operating
+system before it reads the code: user, pid, network, mount and IPC
+namespaces, landlock (no file, no network), seccomp (only the system calls
+needed to compute), and limits on time, CPU, memory, stack and output. The
+verdicts are computed here, never in the worker. Where the system lacks a
+layer, one warning line says so and the report records what was applied;
+--require-isolation refuses to grade instead. Whatever a submission does,
+the batch goes on; the exit status is 0 when every submission got a
+verdict, 1 when grading stopped (interrupted: no report is written), 2 on
+bad usage.
 
 Test inputs are random for each run; the seed is printed and recorded in the
 report, and --seed replays it.
@@ -62,6 +69,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	only := fs.String("only", "", "grade only these questions, e.g. q3 or q1,q4")
 	memory := fs.Int("memory", checker.DefaultLimits().MemoryMB, "memory limit of a worker, in `MiB`")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	requireIso := fs.Bool("require-isolation", false, "refuse to grade unless every layer of the jail is available")
 	if err := parseFlags(fs, args, checkUsage, stderr); err != nil {
 		return err
 	}
@@ -82,7 +90,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if *memory < 64 {
 		return usagef("--memory %d: want at least 64 (MiB)", *memory)
 	}
-	opts := checker.Options{Seed: *seed, Timeout: *timeout, Jobs: *jobs, Limits: checker.Limits{MemoryMB: *memory}}
+	opts := checker.Options{Seed: *seed, Timeout: *timeout, Jobs: *jobs, Limits: checker.Limits{MemoryMB: *memory},
+		RequireIsolation: *requireIso, Warn: func(msg string) { fmt.Fprintln(stderr, "warning: "+msg) }}
 	if *only != "" {
 		opts.Questions = strings.Split(*only, ",")
 	}
@@ -93,6 +102,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if !*quiet {
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			progress = func(done, total int, s result.Submission) {
+				if s.Warning != "" {
+					if bar != nil {
+						bar.Clear()
+					}
+					fmt.Fprintf(stderr, "warning: %s: %s\n", s.ID, s.Warning)
+				}
 				if bar == nil {
 					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr),
 						progressbar.OptionSetDescription("grading"), progressbar.OptionShowCount(),
@@ -103,6 +118,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		} else {
 			progress = func(done, total int, s result.Submission) {
 				fmt.Fprintf(stderr, "[%d/%d] %s: %d/%d%s\n", done, total, s.ID, s.Score, s.Max, statusList(s))
+				if s.Warning != "" {
+					fmt.Fprintf(stderr, "warning: %s: %s\n", s.ID, s.Warning)
+				}
 			}
 		}
 	}
@@ -113,7 +131,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	opts = c.Options()
 	fmt.Fprintf(stderr, "seed %d (replay with --seed %d)\n", opts.Seed, opts.Seed)
-	rep, err := c.Check(ctx, fs.Args())
+	batch, err := c.Check(ctx, fs.Args())
 	if bar != nil {
 		bar.Finish()
 	}
@@ -123,23 +141,25 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if len(rep.Submissions) == 0 {
+	defer batch.Close()
+	if batch.Len() == 0 {
 		return errors.New("no submissions found (.go, .ipynb or .zip)")
 	}
 	for _, out := range []struct {
 		name  string
-		write func(io.Writer, *result.Report) error
+		write func(io.Writer, report.Source) error
 	}{{*jsonOut, report.JSON}, {*csvOut, report.CSV}, {*htmlOut, report.HTML}} {
 		if out.name == "" {
 			continue
 		}
-		if err := report.WriteFile(out.name, func(w io.Writer) error { return out.write(w, rep) }); err != nil {
+		if err := report.WriteFile(out.name, func(w io.Writer) error { return out.write(w, batch) }); err != nil {
 			return fmt.Errorf("writing %s: %w", out.name, err)
 		}
 	}
-	if err := report.Summary(stdout, rep); err != nil {
+	if err := report.Summary(stdout, batch); err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "isolation: %s\n", batch.Head().Isolation)
 	for _, name := range []string{*jsonOut, *csvOut, *htmlOut} {
 		if name != "" {
 			fmt.Fprintf(stdout, "wrote %s\n", name)
