@@ -87,6 +87,9 @@ func (c *Checker) start(ctx context.Context, l jail.Limits) (*remote, error) {
 	go func() {
 		cmd.Wait()
 		close(r.exited)
+		// A process that is gone says nothing more, even if something it
+		// left behind holds its pipe open: a read gives up shortly.
+		r.rep.SetReadDeadline(time.Now().Add(exitGrace))
 	}()
 	r.stop = context.AfterFunc(ctx, r.kill) // a cancelled batch ends its workers at once
 
@@ -200,17 +203,31 @@ func (r *remote) exitText() string {
 	return ""
 }
 
-// read reads one reply, waiting until deadline at most.
+// read reads one reply, waiting until deadline at most, and no longer than
+// exitGrace once the process has ended.
 func (r *remote) read(deadline time.Time) (*protocol.Reply, error) {
+	select {
+	case <-r.exited:
+		deadline = time.Now().Add(exitGrace)
+	default:
+	}
 	r.rep.SetReadDeadline(deadline)
 	rep, err := protocol.ReadReply(r.rd)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
+		select {
+		case <-r.exited:
+			return nil, errDied{errors.New("it ended without an answer")}
+		default:
+		}
 		r.late = true
 		r.kill()
 		return nil, fmt.Errorf("%w (waited until the time limit)", questions.ErrLate)
 	}
 	return rep, err
 }
+
+// exitGrace is how long a reply may still come after the worker ended.
+const exitGrace = 100 * time.Millisecond
 
 // roundTrip sends req and reads its reply; any trouble ends the worker and
 // is kept as the reason it is lost.
@@ -243,7 +260,8 @@ func (r *remote) exchange(req *protocol.Request, deadline time.Time) (*protocol.
 	rep, err := r.read(deadline)
 	if err != nil {
 		var bad *protocol.BadReply
-		if errors.Is(err, questions.ErrLate) || errors.As(err, &bad) {
+		var died errDied
+		if errors.Is(err, questions.ErrLate) || errors.As(err, &bad) || errors.As(err, &died) {
 			return nil, err
 		}
 		return nil, r.died(err)

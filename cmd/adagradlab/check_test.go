@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/adagradlab/adagradlab/checker/result"
 	"github.com/adagradlab/adagradlab/checker/synth"
@@ -15,9 +21,14 @@ import (
 // The checker starts this test binary as its worker (os.Executable() with
 // check-worker); this init answers before the test framework starts. It runs
 // the worker directly, whatever order the files' init functions run in.
+// With ADAGRADLAB_TEST_MAIN set, the test binary is adagradlab itself, for
+// tests that need a whole process (signals).
 func init() {
 	if len(os.Args) > 1 && os.Args[1] == "check-worker" && os.Getenv("ADAGRADLAB_CHECK_WORKER") != "" {
 		runCheckWorker(nil, os.Stdout, os.Stderr) // exits
+	}
+	if os.Getenv("ADAGRADLAB_TEST_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 }
 
@@ -117,4 +128,111 @@ func TestCheckBatch(t *testing.T) {
 	if len(rep2.Submissions) != 1 || len(rep2.Submissions[0].Questions) != 1 || rep2.Submissions[0].Score != 13 {
 		t.Errorf("--only q2: %+v", rep2.Submissions)
 	}
+}
+
+// A batch interrupted with SIGTERM ends at once (the bound is 2 s),
+// exits 1 saying no report was written, writes none, and leaves no process
+// behind: every worker, and anything a worker started, is gone.
+func TestCheckSIGTERM(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	dir := t.TempDir()
+	subs := filepath.Join(dir, "subs")
+	os.Mkdir(subs, 0o755)
+	slow := "package answers\n\nfunc init() {\n\tfor {\n\t}\n}\n"
+	for i := range 6 {
+		os.WriteFile(filepath.Join(subs, fmt.Sprintf("slow%d.go", i)), []byte(slow), 0o644)
+	}
+	os.WriteFile(filepath.Join(subs, "alice.go"), []byte(synth.Correct()), 0o644)
+	out := filepath.Join(dir, "r.json")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "check", "--jobs", "2", "--timeout", "30s", "--json", out, subs)
+	cmd.Env = append(os.Environ(), "ADAGRADLAB_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until both workers run the endless loops.
+	var workers []int
+	for start := time.Now(); len(workers) < 2; {
+		if time.Since(start) > time.Minute {
+			cmd.Process.Kill()
+			t.Fatalf("no workers started: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+		workers = descendants(cmd.Process.Pid)
+	}
+	time.Sleep(200 * time.Millisecond) // into the loops
+	workers = descendants(cmd.Process.Pid)
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	took := time.Since(sent)
+	t.Logf("%d processes below the batch; it ended %v after SIGTERM", len(workers), took)
+	if took > 2*time.Second {
+		t.Errorf("SIGTERM: the batch took %v to end", took)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "interrupted: no report written") {
+		t.Errorf("exit %d (%v):\n%s", code, err, stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a report was written")
+	}
+	if matches, _ := filepath.Glob(filepath.Join(dir, ".r.json*")); len(matches) > 0 {
+		t.Errorf("half a report left: %v", matches)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, pid := range workers {
+		if alive(pid) {
+			t.Errorf("process %d outlived the batch", pid)
+		}
+	}
+}
+
+// descendants lists the processes below pid (from /proc).
+func descendants(pid int) []int {
+	parent := map[int]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …: comm may hold spaces, so cut after ")".
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) > 1 {
+			parent[p], _ = strconv.Atoi(f[1])
+		}
+	}
+	var out []int
+	var walk func(int)
+	walk = func(p int) {
+		for c, pp := range parent {
+			if pp == p {
+				out = append(out, c)
+				walk(c)
+			}
+		}
+	}
+	walk(pid)
+	return out
+}
+
+// alive reports whether pid is a live process (not a zombie).
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(f) > 0 && f[0] != "Z"
 }
