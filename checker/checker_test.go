@@ -481,3 +481,18 @@ func TestIsolationReported(t *testing.T) {
 		t.Errorf("no seccomp on Linux: %s", iso.Why())
 	}
 }
+
+// Honest code may import both math/rand and math/rand/v2: with an alias in
+// a file, as Go requires, or in two notebook cells, as the kernel allows.
+func TestBothRandPackages(t *testing.T) {
+	c := newChecker(t, Options{Questions: []string{"q1"}})
+	q1 := "func FirstStepLR(eta, g, eps float64) float64 { return eta / (math.Sqrt(g*g) + eps) }\nfunc FirstStepRatio(g float64) float64 { return 1 / math.Abs(g) }\n"
+	file := "package answers\n\nimport (\n\t\"math\"\n\t\"math/rand\"\n\trv2 \"math/rand/v2\"\n\t\"slices\"\n)\n\nvar _, _, _ = rand.Intn(3), rv2.IntN(3), slices.Contains([]int{1}, 1)\n\n" + q1
+	cells := []string{"import \"math/rand\"\nvar a = rand.Intn(3)", "import \"math/rand/v2\"\nvar b = rand.IntN(3)", "import \"math\"\n" + q1}
+	reversed := []string{"import \"math/rand/v2\"\nvar b = rand.IntN(3)", "import \"math/rand\"\nvar a = rand.Intn(3)", "import \"math\"\n" + q1}
+	for _, in := range []Input{{Source: file}, {Cells: cells}, {Cells: reversed}} {
+		if qs := grade(t, c, in); qs[0].Status != result.Passed {
+			t.Errorf("%s", dump(qs))
+		}
+	}
+}
