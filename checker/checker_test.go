@@ -401,28 +401,35 @@ func TestHostileCorpus(t *testing.T) {
 			t.Errorf("%s: no verdict", h.Name)
 			continue
 		}
-		var text []string
-		if s.Error != "" {
-			text = append(text, s.Error)
+		wantVerdicts(t, h, s)
+	}
+}
+
+// wantVerdicts checks a hostile file's verdicts against its want and says
+// lines.
+func wantVerdicts(t *testing.T, h synth.Hostile, s result.Submission) {
+	t.Helper()
+	var text []string
+	if s.Error != "" {
+		text = append(text, s.Error)
+	}
+	for _, q := range s.Questions {
+		want := h.Want[q.ID]
+		if want == nil {
+			want = h.Want["rest"]
 		}
-		for _, q := range s.Questions {
-			want := h.Want[q.ID]
-			if want == nil {
-				want = h.Want["rest"]
-			}
-			if want == nil {
-				want = h.Want["all"]
-			}
-			if !slices.Contains(want, string(q.Status)) {
-				t.Errorf("%s: %s is %s, want %v: %q", h.Name, q.ID, q.Status, want, q.Feedback)
-			}
-			text = append(text, q.Feedback...)
+		if want == nil {
+			want = h.Want["all"]
 		}
-		all := strings.Join(text, "\n")
-		for _, say := range h.Says {
-			if !strings.Contains(all, say) {
-				t.Errorf("%s: feedback does not say %q:\n%s", h.Name, say, all)
-			}
+		if !slices.Contains(want, string(q.Status)) {
+			t.Errorf("%s: %s is %s, want %v: %q", h.Name, q.ID, q.Status, want, q.Feedback)
+		}
+		text = append(text, q.Feedback...)
+	}
+	all := strings.Join(text, "\n")
+	for _, say := range h.Says {
+		if !strings.Contains(all, say) {
+			t.Errorf("%s: feedback does not say %q:\n%s", h.Name, say, all)
 		}
 	}
 }

@@ -51,6 +51,17 @@ func run(n int, bin, gen, hostileDir string, jobs int, seed uint64) error {
 	if err != nil {
 		return err
 	}
+	// The escapes are aimed at the binary that grades them: what they aim
+	// at is in the temp folder, or this process (were the jail to fail, the
+	// benchmark would die of it rather than report a number). With -gen and
+	// no binary built, they are left out.
+	delta, err := synth.EscapeDelta(bin)
+	withEscapes := err == nil
+	if err != nil && gen == "" {
+		return err
+	} else if err != nil {
+		fmt.Fprintf(os.Stderr, "checkerbench: no escapes among the hostile files (%v)\n", err)
+	}
 	dir := gen
 	if dir == "" {
 		dir, err = os.MkdirTemp("", "checkerbench")
@@ -64,6 +75,18 @@ func run(n int, bin, gen, hostileDir string, jobs int, seed uint64) error {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
+	}
+	if withEscapes {
+		es, err := synth.LoadEscapes(filepath.Join(hostileDir, "escape"), synth.Escapes{
+			Delta: delta, Victim: filepath.Join(dir, "victim"), Marker: filepath.Join(dir, "marker"), Port: 9, Parent: os.Getpid(),
+		})
+		if err != nil {
+			return err
+		}
+		for i := range es {
+			es[i].Name = "escape_" + es[i].Name
+		}
+		hs = append(hs, es...)
 	}
 	correct, wrong, hostile := 0, 0, 0
 	for i := range n {

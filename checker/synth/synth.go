@@ -239,33 +239,43 @@ func LoadHostile(dir string) ([]Hostile, error) {
 		}
 		// A file that gofmt must not see (a syntax error) is kept as
 		// NAME.go.txt and graded as NAME.go.
-		h := Hostile{Name: strings.TrimSuffix(e.Name(), ".txt"), Source: b, Want: map[string][]string{}}
-		standalone := false
-		for _, line := range strings.Split(string(b), "\n") {
-			line = strings.TrimSpace(line)
-			switch {
-			case strings.HasPrefix(line, "// want:"):
-				for _, f := range strings.Fields(strings.TrimPrefix(line, "// want:")) {
-					k, v, _ := strings.Cut(f, "=")
-					h.Want[k] = strings.Split(v, "|")
-				}
-			case strings.HasPrefix(line, "// says:"):
-				h.Says = append(h.Says, strings.TrimSpace(strings.TrimPrefix(line, "// says:")))
-			case line == "// standalone":
-				standalone = true
-			}
-		}
-		if len(h.Want) == 0 {
-			return nil, fmt.Errorf("%s: no `// want:` line", e.Name())
-		}
-		if !standalone && strings.HasSuffix(h.Name, ".go") {
-			s, err := Merge(Correct(), string(b))
-			if err != nil {
-				return nil, fmt.Errorf("%s: %v", e.Name(), err)
-			}
-			h.Source = []byte(s)
+		h, err := parseHostile(strings.TrimSuffix(e.Name(), ".txt"), b)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// parseHostile reads a corpus file's comment lines (see LoadHostile) and
+// merges it into the reference unless it is standalone.
+func parseHostile(name string, b []byte) (Hostile, error) {
+	h := Hostile{Name: name, Source: b, Want: map[string][]string{}}
+	standalone := false
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "// want:"):
+			for _, f := range strings.Fields(strings.TrimPrefix(line, "// want:")) {
+				k, v, _ := strings.Cut(f, "=")
+				h.Want[k] = strings.Split(v, "|")
+			}
+		case strings.HasPrefix(line, "// says:"):
+			h.Says = append(h.Says, strings.TrimSpace(strings.TrimPrefix(line, "// says:")))
+		case line == "// standalone":
+			standalone = true
+		}
+	}
+	if len(h.Want) == 0 {
+		return h, fmt.Errorf("%s: no `// want:` line", name)
+	}
+	if !standalone && strings.HasSuffix(h.Name, ".go") {
+		s, err := Merge(Correct(), string(b))
+		if err != nil {
+			return h, fmt.Errorf("%s: %v", name, err)
+		}
+		h.Source = []byte(s)
+	}
+	return h, nil
 }
