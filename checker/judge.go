@@ -244,7 +244,7 @@ func (r *remote) roundTrip(req *protocol.Request, deadline time.Time) (*protocol
 }
 
 func (r *remote) exchange(req *protocol.Request, deadline time.Time) (*protocol.Reply, error) {
-	b, err := json.Marshal(req)
+	b, err := protocol.Marshal(req)
 	if err != nil {
 		return nil, err
 	}

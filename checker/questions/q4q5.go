@@ -33,10 +33,16 @@ var q4 = &Question{
 		for range 6 {
 			cases = append(cases, tc{1000 + t.rng.IntN(1_000_000), 8 + t.rng.IntN(505), []int{2, 4, 8}[t.rng.IntN(3)]})
 		}
-		if f, ok := fn[func(vocab, dim, bytesPerValue int) int64](t, "StateBytes"); ok {
+		// Each function's cases go in one round trip.
+		args := make([][]any, len(cases))
+		for i, c := range cases {
+			args[i] = []any{c.vocab, c.dim, c.bpv}
+		}
+		if _, ok := fn[func(vocab, dim, bytesPerValue int) int64](t, "StateBytes"); ok {
 			t.part(5, "StateBytes", func() error {
-				for _, c := range cases {
-					if got, want := f(c.vocab, c.dim, c.bpv), int64(c.vocab)*int64(c.dim)*int64(c.bpv); got != want {
+				gots := each[int64](t, "StateBytes", args...)
+				for i, c := range cases {
+					if got, want := gots[i], int64(c.vocab)*int64(c.dim)*int64(c.bpv); got != want {
 						return fmt.Errorf("StateBytes(%d, %d, %d) = %d, want %d (one accumulator per parameter)", c.vocab, c.dim, c.bpv, got, want)
 					}
 				}
@@ -45,11 +51,12 @@ var q4 = &Question{
 		} else {
 			t.skip(5, "StateBytes", "the function is missing")
 		}
-		if f, ok := fn[func(vocab, dim, bytesPerValue int) int64](t, "FullMatrixBytes"); ok {
+		if _, ok := fn[func(vocab, dim, bytesPerValue int) int64](t, "FullMatrixBytes"); ok {
 			t.part(5, "FullMatrixBytes", func() error {
-				for _, c := range cases {
+				gots := each[int64](t, "FullMatrixBytes", args...)
+				for i, c := range cases {
 					n := int64(c.vocab) * int64(c.dim)
-					if got, want := f(c.vocab, c.dim, c.bpv), n*n*int64(c.bpv); got != want {
+					if got, want := gots[i], n*n*int64(c.bpv); got != want {
 						return fmt.Errorf("FullMatrixBytes(%d, %d, %d) = %d, want %d (an n×n matrix for n = vocab·dim parameters)", c.vocab, c.dim, c.bpv, got, want)
 					}
 				}

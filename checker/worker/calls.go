@@ -183,6 +183,15 @@ func (w *worker) newTable(t *protocol.Table) error {
 	if t == nil || t.Rows <= 0 || t.Dim <= 0 || len(t.W) != len(t.List)*t.Dim || len(t.G) != len(t.W) {
 		return fmt.Errorf("a malformed table")
 	}
+	if w.tables == nil {
+		w.tables = map[int]*table{}
+	}
+	if t.Rows > 100_000 {
+		// No collection while a huge table lives, nor while it is made:
+		// marking its row headers would cost more than the update timed
+		// on it. The memory limit still bounds the heap.
+		debug.SetGCPercent(-1)
+	}
 	tb := &table{w: make([][]float64, t.Rows), g: make([][]float64, t.Rows), list: t.List, dim: t.Dim}
 	for i, r := range t.List {
 		if r < 0 || r >= t.Rows {
@@ -191,15 +200,6 @@ func (w *worker) newTable(t *protocol.Table) error {
 		tb.w[r] = slices.Clone(t.W[i*t.Dim : (i+1)*t.Dim])
 		tb.g[r] = slices.Clone(t.G[i*t.Dim : (i+1)*t.Dim])
 		tb.orig = append(tb.orig, tb.w[r])
-	}
-	if w.tables == nil {
-		w.tables = map[int]*table{}
-	}
-	if t.Rows > 100_000 && len(w.tables) == 0 {
-		// No collection while a huge table lives: marking its row headers
-		// would cost more than the update timed on it. The memory limit
-		// still bounds the heap.
-		debug.SetGCPercent(-1)
 	}
 	w.tables[t.ID] = tb
 	return nil
