@@ -208,7 +208,7 @@ func (w *worker) newTable(t *protocol.Table) error {
 func (w *worker) dropTables() {
 	if len(w.tables) > 0 {
 		w.tables = nil
-		debug.SetGCPercent(100)
+		debug.SetGCPercent(gcPercent)
 	}
 }
 

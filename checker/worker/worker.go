@@ -26,6 +26,12 @@ import (
 // worker refuses to run without it (nobody should start one by hand).
 const Env = "ADAGRADLAB_CHECK_WORKER"
 
+// gcPercent is the worker's GOGC: a worker lives for one submission and its
+// heap is small, so collecting a quarter as often costs nothing that
+// matters; its memory limit still makes the runtime collect before the heap
+// reaches it.
+const gcPercent = 400
+
 // Exit codes a worker ends with on its own. They only choose the words of
 // a crashed verdict: the judge never trusts them for more.
 const (
@@ -52,6 +58,7 @@ func Main(in io.Reader, out *os.File) int {
 	runtime.GOMAXPROCS(1)
 	debug.SetMaxStack(max(l.StackMB, 1) << 20)
 	debug.SetMemoryLimit(int64(l.MemoryMB) << 20 * 3 / 4)
+	debug.SetGCPercent(gcPercent)
 	w.reply(&protocol.Reply{Hello: hello})
 
 	dec := json.NewDecoder(bufio.NewReaderSize(in, 64<<10))
