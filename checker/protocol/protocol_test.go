@@ -46,7 +46,7 @@ func TestMarshalAsEncodingJSON(t *testing.T) {
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	vals := []any{
 		0.1, math.Inf(-1), -3, uint8(7), true, `a "quoted", [bracketed] \ string`,
-		[]float64{1, math.Inf(1), -0.5}, []float64(nil), []float64{},
+		[]float64{1, math.Inf(1), -0.5, math.Copysign(0, -1), 5e-324, math.MaxFloat64}, []float64(nil), []float64{},
 		[][]float64{{1, 2}, nil, {}, {3}}, []string{"x,y", "]", `"`},
 	}
 	for _, x := range vals {
@@ -70,6 +70,22 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	if err != nil || !math.IsNaN(nan.Float()) {
 		t.Errorf("NaN came back as %v, %v", nan, err)
 	}
+	// A []float64 crosses as its bits: exact to the last bit, the sign of
+	// zero and a NaN's payload included.
+	odd := []float64{math.Float64frombits(0x7ff8_0000_dead_beef), math.Copysign(0, -1), 0.1 + 0.2}
+	b, err := Encode(reflect.ValueOf(odd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(b, reflect.TypeFor[[]float64]())
+	if err != nil {
+		t.Fatalf("Decode(%s): %v", b, err)
+	}
+	for i, x := range back.Interface().([]float64) {
+		if math.Float64bits(x) != math.Float64bits(odd[i]) {
+			t.Errorf("item %d came back as %#x, want %#x", i, math.Float64bits(x), math.Float64bits(odd[i]))
+		}
+	}
 }
 
 // Whatever the worker sends that is not its type is refused with words, not
@@ -80,6 +96,10 @@ func TestDecodeRefuses(t *testing.T) {
 		typ reflect.Type
 	}{
 		{`[1,,2]`, reflect.TypeFor[[]float64]()},
+		{`[1,2]`, reflect.TypeFor[[]float64]()},          // floats cross as bits
+		{`"AAAAAAAA8D8A"`, reflect.TypeFor[[]float64]()}, // 9 bytes: not whole float64s
+		{`"not base64!"`, reflect.TypeFor[[]float64]()},
+		{`AAAAAAAA8D8=`, reflect.TypeFor[[]float64]()}, // unquoted
 		{`[`, reflect.TypeFor[[]float64]()},
 		{`[1]]`, reflect.TypeFor[[]float64]()},
 		{`[[1],2`, reflect.TypeFor[[][]float64]()},
