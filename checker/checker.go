@@ -214,7 +214,7 @@ func (c *Checker) Check(ctx context.Context, paths []string) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := newBatch(result.Report{Seed: c.opts.Seed, Questions: c.opts.Questions, TimeoutMS: c.opts.Timeout.Milliseconds()}, len(items))
+	b, err := newBatch(result.Report{Seed: c.opts.Seed, Version: BuildVersion(), Go: runtime.Version(), Questions: c.opts.Questions, TimeoutMS: c.opts.Timeout.Milliseconds()}, len(items))
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +268,9 @@ feed:
 func (c *Checker) gradeItem(ctx context.Context, it *load.Item) (result.Submission, error) {
 	s := result.Submission{ID: it.ID, File: it.File, Warning: it.Warning}
 	sub, err := it.Read()
+	if sub != nil {
+		s.SHA256 = sub.SHA256
+	}
 	if err != nil {
 		s.Error = err.Error()
 		for _, id := range c.opts.Questions {

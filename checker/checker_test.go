@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -500,6 +502,33 @@ func TestBothRandPackages(t *testing.T) {
 	for _, in := range []Input{{Source: file}, {Cells: cells}, {Cells: reversed}} {
 		if qs := grade(t, c, in); qs[0].Status != result.Passed {
 			t.Errorf("%s", dump(qs))
+		}
+	}
+}
+
+// A report carries what re-derives its grades: the seed, the grader's
+// version and toolchain, and the SHA-256 of every file's bytes (even one
+// that could not be graded).
+func TestReportTraceable(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"ok.go": synth.Correct(), "empty.go": " \n"}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newChecker(t, Options{Questions: []string{"q1"}, Seed: 7})
+	rep, err := check(t, c, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Seed != 7 || rep.Go != runtime.Version() || rep.Version == "" {
+		t.Errorf("head: seed %d, go %q, version %q; want 7, %q and a version", rep.Seed, rep.Go, rep.Version, runtime.Version())
+	}
+	for _, s := range rep.Submissions {
+		sum := sha256.Sum256([]byte(files[filepath.Base(s.File)]))
+		if want := hex.EncodeToString(sum[:]); s.SHA256 != want {
+			t.Errorf("%s: sha256 %q, want %q", s.ID, s.SHA256, want)
 		}
 	}
 }

@@ -15,7 +15,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,9 +72,14 @@ type Submission struct {
 	// Texts are free-text answers found in a notebook's markdown cells,
 	// by question id ("q1" …).
 	Texts map[string]string
+	// SHA256 is the hex SHA-256 of the file's bytes, so that a grade can be
+	// tied to exactly what was graded.
+	SHA256 string
 }
 
-// Read reads and checks the item's file: size, text, notebook JSON.
+// Read reads and checks the item's file: size, text, notebook JSON. Once
+// the file has been read, an error comes with a Submission that holds only
+// its SHA256.
 func (it *Item) Read() (*Submission, error) {
 	if it.Err != nil {
 		return nil, it.Err
@@ -92,13 +99,24 @@ func (it *Item) Read() (*Submission, error) {
 	if len(b) > MaxSource {
 		return nil, fmt.Errorf("file is larger than the limit of %s", human(MaxSource))
 	}
+	sum := sha256.Sum256(b)
+	hash := hex.EncodeToString(sum[:])
+	sub, err := parse(b, it.Kind)
+	if sub == nil {
+		sub = &Submission{}
+	}
+	sub.SHA256 = hash
+	return sub, err
+}
+
+func parse(b []byte, kind string) (*Submission, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty file")
 	}
 	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return nil, errors.New("not a text file (binary data or not UTF-8)")
 	}
-	if it.Kind == "ipynb" {
+	if kind == "ipynb" {
 		return parseNotebook(b)
 	}
 	return &Submission{Source: string(b)}, nil

@@ -267,12 +267,13 @@ var tpl = template.Must(template.New("").Funcs(funcs).Parse(`
 td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}th{background:#f3f3f3}
 {{.Style}}</style></head><body>
 <h1>Adagrad exercises: report</h1>
-<p>{{.N}} submissions · seed {{.R.Seed}} (replay with <code>--seed {{.R.Seed}}</code>) · {{.R.TimeoutMS}} ms per question · isolation {{.R.Isolation}}</p>
+<p>{{.N}} submissions · seed {{.R.Seed}} (replay with <code>--seed {{.R.Seed}}</code>) · {{.R.TimeoutMS}} ms per question · isolation {{.R.Isolation}} · adagradlab {{.R.Version}}, {{.R.Go}}</p>
 <table><tr><th>id</th>{{range cols}}<th>{{.}}</th>{{end}}<th>total</th></tr>
 {{end}}
 {{define "row"}}{{$s := .}}<tr><td><a href="#s-{{.ID}}">{{.ID}}</a>{{if .Warning}} ⚠{{end}}</td>{{range cols}}{{with q $s .}}<td><span class="ag-status ag-{{.Status}}">{{.Score}}/{{.Max}} {{.Status}}</span></td>{{else}}<td></td>{{end}}{{end}}<td>{{.Score}}/{{.Max}}</td></tr>
 {{end}}
 {{define "section"}}<h2 id="s-{{.ID}}">{{.ID}} <small>{{.File}} · {{.Score}}/{{.Max}}</small></h2>
+{{if .SHA256}}<p><small>SHA-256 {{.SHA256}}</small></p>{{end}}
 {{if .Warning}}<p class="ag-review">⚠ {{.Warning}}</p>{{end}}
 {{if .Error}}<p><span class="ag-status ag-error">error</span> {{.Error}}</p>{{end}}
 {{range .Questions}}{{template "card" .}}{{end}}

@@ -1,4 +1,4 @@
-// Package result holds the checker's verdicts: the types the worker sends back,
+// Package result holds the checker's verdicts: the types the judge computes,
 // the reports are written from, and the kernel's %check shows.
 package result
 
@@ -39,6 +39,7 @@ type Submission struct {
 	Max       int        `json:"max"`
 	Error     string     `json:"error,omitempty"`   // the file could not be graded at all
 	Warning   string     `json:"warning,omitempty"` // about the id: shared with another file, mixed alphabets
+	SHA256    string     `json:"sha256,omitempty"`  // of the file's bytes; absent when it could not be read
 	Questions []Question `json:"questions"`
 }
 
@@ -46,6 +47,11 @@ type Submission struct {
 // same submissions graded with the same seed give the same bytes.
 type Report struct {
 	Seed uint64 `json:"seed"`
+	// Version is the grading binary's (its module version and VCS revision,
+	// as the Go toolchain recorded them) and Go the toolchain that built it:
+	// with the seed and each submission's SHA256, what re-derives a grade.
+	Version string `json:"version"`
+	Go      string `json:"go"`
 	// Isolation is the jail the workers had: "seccomp+userns+landlock+rlimits"
 	// or what was really applied (checker/jail).
 	Isolation   string       `json:"isolation"`
