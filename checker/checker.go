@@ -66,6 +66,10 @@ type Options struct {
 	RequireIsolation bool
 	// Warn, if set, is told once, in one line, when the jail lacks a layer.
 	Warn func(msg string)
+	// Shard, if set, grades only one shard of the batch (see result.Shard;
+	// Merge puts the shards' reports back together). It needs a Seed, so
+	// that every shard draws the same inputs.
+	Shard *result.Shard
 }
 
 // Checker grades with fixed options. It is safe for concurrent use.
@@ -132,6 +136,14 @@ func New(opts Options) (*Checker, error) {
 	}
 	if opts.Timeout < 10*time.Millisecond {
 		return nil, fmt.Errorf("timeout %v is too short", opts.Timeout)
+	}
+	if sh := opts.Shard; sh != nil {
+		if sh.N < 1 || sh.K < 1 || sh.K > sh.N {
+			return nil, fmt.Errorf("shard %d/%d: want k/n with 1 ≤ k ≤ n", sh.K, sh.N)
+		}
+		if opts.Seed == 0 {
+			return nil, errors.New("a shard needs a seed, so that every shard draws the same inputs")
+		}
 	}
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
@@ -214,7 +226,19 @@ func (c *Checker) Check(ctx context.Context, paths []string) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := newBatch(result.Report{Seed: c.opts.Seed, Version: BuildVersion(), Go: runtime.Version(), Questions: c.opts.Questions, TimeoutMS: c.opts.Timeout.Milliseconds()}, len(items))
+	head := result.Report{Seed: c.opts.Seed, Version: BuildVersion(), Go: runtime.Version(), Questions: c.opts.Questions, TimeoutMS: c.opts.Timeout.Milliseconds()}
+	if sh := c.opts.Shard; sh != nil {
+		// Ids were made over the whole batch, so a shard's are the batch's.
+		head.Shard = &result.Shard{K: sh.K, N: sh.N, Of: len(items)}
+		var mine []*load.Item
+		for i, it := range items {
+			if i%sh.N == sh.K-1 {
+				mine = append(mine, it)
+			}
+		}
+		items = mine
+	}
+	b, err := newBatch(head, len(items))
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +282,7 @@ feed:
 		b.Close()
 		return nil, err
 	}
-	b.head.Isolation = "no code was run"
+	b.head.Isolation = noCodeRun
 	if c.Isolation().Layers != nil {
 		b.head.Isolation = c.Isolation().String()
 	}

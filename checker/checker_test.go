@@ -532,3 +532,61 @@ func TestReportTraceable(t *testing.T) {
 		}
 	}
 }
+
+// A batch graded as shards and merged is the batch graded at once, byte for
+// byte; Merge refuses shards that do not make one batch.
+func TestShardsMergeToTheWhole(t *testing.T) {
+	dir := t.TempDir()
+	for i, src := range []string{synth.Correct(), "package answers\n", synth.Correct(), "", synth.Correct()} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.go", i)), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := Options{Questions: []string{"q1", "q2"}, Seed: 11}
+	whole, err := check(t, newChecker(t, opts), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := func(n int) []*result.Report {
+		var rs []*result.Report
+		for k := n; k >= 1; k-- { // given out of order
+			o := opts
+			o.Shard = &result.Shard{K: k, N: n}
+			r, err := check(t, newChecker(t, o), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	for _, n := range []int{1, 2, 3, 7} {
+		rs := shards(n)
+		merged, err := Merge(rs)
+		if err != nil {
+			t.Fatalf("%d shards: %v", n, err)
+		}
+		if d := cmp.Diff(whole, merged); d != "" {
+			t.Errorf("%d shards merged differ from the whole (-whole +merged):\n%s", n, d)
+		}
+	}
+	rs := shards(3)
+	other := *rs[0]
+	other.Seed = 12
+	for _, c := range []struct {
+		give []*result.Report
+		want string
+	}{
+		{rs[:2], "missing shard 1/3"},
+		{[]*result.Report{rs[0], rs[1], rs[1]}, "given twice"},
+		{[]*result.Report{&other, rs[1], rs[2]}, "seed"},
+		{[]*result.Report{whole}, "not a shard"},
+	} {
+		if _, err := Merge(c.give); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Merge: %v, want an error about %q", err, c.want)
+		}
+	}
+	if _, err := New(Options{Shard: &result.Shard{K: 1, N: 2}}); err == nil {
+		t.Error("a shard without a seed was accepted")
+	}
+}

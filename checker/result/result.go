@@ -54,9 +54,11 @@ type Report struct {
 	Go      string `json:"go"`
 	// Isolation is the jail the workers had: "seccomp+userns+landlock+rlimits"
 	// or what was really applied (checker/jail).
-	Isolation   string       `json:"isolation"`
-	Questions   []string     `json:"questions"`
-	TimeoutMS   int64        `json:"timeout_ms"`
+	Isolation string   `json:"isolation"`
+	Questions []string `json:"questions"`
+	TimeoutMS int64    `json:"timeout_ms"`
+	// Shard is set on the report of one shard of a batch (check --shard).
+	Shard       *Shard       `json:"shard,omitempty"`
 	Submissions []Submission `json:"submissions"`
 }
 
@@ -103,4 +105,13 @@ func (r *Report) Each(f func(Submission) error) error {
 		}
 	}
 	return nil
+}
+
+// Shard says which part of a batch a report holds: of the batch's Of
+// submissions, in the order the checker lists them, those whose index i
+// has i mod N = K-1.
+type Shard struct {
+	K  int `json:"k"`
+	N  int `json:"n"`
+	Of int `json:"of"`
 }

@@ -50,10 +50,16 @@ bad usage.
 Test inputs are random for each run; the seed is printed and recorded in the
 report, and --seed replays it.
 
+A batch can be graded in parts, on as many machines (an array job):
+--shard k/n grades the k-th of n shards (with a --seed shared by all), and
+'adagradlab merge' puts their JSON reports back together into the report of
+the whole batch.
+
 Examples:
   adagradlab check submissions.zip
   adagradlab check --json report.json --csv grades.csv --html report.html class/
   adagradlab check --only q3,q4 --seed 42 alice.go
+  adagradlab check --seed 42 --shard 2/8 --json shard-2.json class/
 
 Flags:
 `
@@ -70,6 +76,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	memory := fs.Int("memory", checker.DefaultLimits().MemoryMB, "memory limit of a worker, in `MiB`")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	requireIso := fs.Bool("require-isolation", false, "refuse to grade unless every layer of the jail is available")
+	shard := fs.String("shard", "", "grade only shard `k/n` of the batch (needs --seed; see 'adagradlab merge')")
 	if err := parseFlags(fs, args, checkUsage, stderr); err != nil {
 		return err
 	}
@@ -92,6 +99,16 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := checker.Options{Seed: *seed, Timeout: *timeout, Jobs: *jobs, Limits: checker.Limits{MemoryMB: *memory},
 		RequireIsolation: *requireIso, Warn: func(msg string) { fmt.Fprintln(stderr, "warning: "+msg) }}
+	if *shard != "" {
+		var k, n int
+		if _, err := fmt.Sscanf(*shard, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != *shard || k < 1 || k > n {
+			return usagef("--shard %q: want k/n with 1 ≤ k ≤ n, e.g. 2/8", *shard)
+		}
+		if *seed == 0 {
+			return usagef("--shard needs --seed, the same for every shard, so that all of them draw the same inputs")
+		}
+		opts.Shard = &result.Shard{K: k, N: n}
+	}
 	if *only != "" {
 		opts.Questions = strings.Split(*only, ",")
 	}
@@ -142,19 +159,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer batch.Close()
-	if batch.Len() == 0 {
+	if batch.Len() == 0 && opts.Shard == nil || batch.Head().Shard != nil && batch.Head().Shard.Of == 0 {
 		return errors.New("no submissions found (.go, .ipynb or .zip)")
 	}
-	for _, out := range []struct {
-		name  string
-		write func(io.Writer, report.Source) error
-	}{{*jsonOut, report.JSON}, {*csvOut, report.CSV}, {*htmlOut, report.HTML}} {
-		if out.name == "" {
-			continue
-		}
-		if err := report.WriteFile(out.name, func(w io.Writer) error { return out.write(w, batch) }); err != nil {
-			return fmt.Errorf("writing %s: %w", out.name, err)
-		}
+	if err := writeReports(batch, *jsonOut, *csvOut, *htmlOut); err != nil {
+		return err
 	}
 	if err := report.Summary(stdout, batch); err != nil {
 		return err
@@ -185,4 +194,21 @@ func statusList(s result.Submission) string {
 		return ""
 	}
 	return " (" + strings.Join(odd, ", ") + ")"
+}
+
+// writeReports writes src as JSON, CSV and HTML to the files named (each
+// atomically); an empty name skips that format.
+func writeReports(src report.Source, jsonOut, csvOut, htmlOut string) error {
+	for _, out := range []struct {
+		name  string
+		write func(io.Writer, report.Source) error
+	}{{jsonOut, report.JSON}, {csvOut, report.CSV}, {htmlOut, report.HTML}} {
+		if out.name == "" {
+			continue
+		}
+		if err := report.WriteFile(out.name, func(w io.Writer) error { return out.write(w, src) }); err != nil {
+			return fmt.Errorf("writing %s: %w", out.name, err)
+		}
+	}
+	return nil
 }

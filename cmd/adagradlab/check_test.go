@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/adagradlab/adagradlab/checker/result"
 	"github.com/adagradlab/adagradlab/checker/synth"
 )
@@ -46,6 +48,10 @@ func TestCheckUsage(t *testing.T) {
 		{"check", "--timeout", "1ns", "."},
 		{"check", "--bogus", "."},
 		{"check", "/nonexistent/path.go"},
+		{"check", "--shard", "1/2", "."},                 // no seed
+		{"check", "--seed", "3", "--shard", "3/2", "."},  // k > n
+		{"check", "--seed", "3", "--shard", "1/2x", "."}, // not k/n
+		{"merge"},
 	} {
 		if code, _, errOut := runCheckCmd(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut)
@@ -235,4 +241,48 @@ func alive(pid int) bool {
 	}
 	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
 	return len(f) > 0 && f[0] != "Z"
+}
+
+// check --shard on each shard, then merge: the same bytes as the batch
+// graded at once. A missing shard or a file that is not a report is a
+// one-line error and nothing is written.
+func TestShardAndMerge(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	for i, src := range []string{synth.Correct(), "package answers\n", synth.Correct(), synth.Correct()} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.go", i)), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grade := func(json string, more ...string) {
+		args := append([]string{"check", "--quiet", "--only", "q1", "--seed", "9", "--json", filepath.Join(out, json)}, more...)
+		if code, _, errOut := runCheckCmd(append(args, dir)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	grade("whole.json")
+	for _, k := range []string{"1", "2", "3"} {
+		grade("shard-"+k+".json", "--shard", k+"/3")
+	}
+	merged := filepath.Join(out, "merged.json")
+	shard := func(k string) string { return filepath.Join(out, "shard-"+k+".json") }
+	if code, _, errOut := runCheckCmd("merge", "--json", merged, shard("3"), shard("1"), shard("2")); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errOut)
+	}
+	want, _ := os.ReadFile(filepath.Join(out, "whole.json"))
+	got, _ := os.ReadFile(merged)
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("merged shards differ from the whole batch (-whole +merged):\n%s", d)
+	}
+	bad := filepath.Join(out, "bad.json")
+	os.WriteFile(bad, []byte(`{"seed": "x"}`), 0o644)
+	again := filepath.Join(out, "again.json")
+	for _, args := range [][]string{{shard("1"), shard("2")}, {shard("1"), shard("2"), bad}} {
+		code, _, errOut := runCheckCmd(append([]string{"merge", "--json", again}, args...)...)
+		if code != 1 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("merge %v: exit %d, want 1 and one line: %q", args, code, errOut)
+		}
+		if _, err := os.Stat(again); err == nil {
+			t.Errorf("merge %v wrote a report", args)
+		}
+	}
 }
