@@ -76,6 +76,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	memory := fs.Int("memory", checker.DefaultLimits().MemoryMB, "memory limit of a worker, in `MiB`")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	requireIso := fs.Bool("require-isolation", false, "refuse to grade unless every layer of the jail is available")
+	format := fs.String("format", "", "also write one submission's results for a platform: `gradescope` or prairielearn (to --out)")
+	outFile := fs.String("out", "results.json", "where --format writes its results")
 	shard := fs.String("shard", "", "grade only shard `k/n` of the batch (needs --seed; see 'adagradlab merge')")
 	if err := parseFlags(fs, args, checkUsage, stderr); err != nil {
 		return err
@@ -87,6 +89,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		if _, err := os.Stat(p); err != nil {
 			return usagef("%v", err)
 		}
+	}
+	platform, ok := platforms[*format]
+	if !ok {
+		return usagef("--format %q: want gradescope or prairielearn", *format)
 	}
 	if *jobs < 0 {
 		return usagef("--jobs %d: want 1 or more", *jobs)
@@ -165,6 +171,18 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err := writeReports(batch, *jsonOut, *csvOut, *htmlOut); err != nil {
 		return err
 	}
+	if platform != nil {
+		if batch.Len() != 1 {
+			return fmt.Errorf("--format %s writes the results of one submission (the platform grades each in its own container); found %d", *format, batch.Len())
+		}
+		err := report.WriteFile(*outFile, func(w io.Writer) error {
+			return batch.Each(func(s result.Submission) error { return platform(w, batch.Head(), s) })
+		})
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", *outFile, err)
+		}
+		defer fmt.Fprintf(stdout, "wrote %s (%s)\n", *outFile, *format)
+	}
 	if err := report.Summary(stdout, batch); err != nil {
 		return err
 	}
@@ -211,4 +229,12 @@ func writeReports(src report.Source, jsonOut, csvOut, htmlOut string) error {
 		}
 	}
 	return nil
+}
+
+// platforms are the --format values: a writer of one submission's results
+// in the platform's own file format ("" is no platform).
+var platforms = map[string]func(io.Writer, result.Report, result.Submission) error{
+	"":             nil,
+	"gradescope":   report.Gradescope,
+	"prairielearn": report.PrairieLearn,
 }

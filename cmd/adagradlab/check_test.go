@@ -286,3 +286,39 @@ func TestShardAndMerge(t *testing.T) {
 		}
 	}
 }
+
+// As Gradescope runs it: the learner's file in /autograder/submission, the
+// results in /autograder/results/results.json (here under a temporary
+// folder). More than one submission is refused: a platform grades one.
+func TestFormatGradescope(t *testing.T) {
+	root := t.TempDir()
+	sub, res := filepath.Join(root, "submission"), filepath.Join(root, "results")
+	for _, d := range []string{sub, res} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(sub, "answers.go"), []byte(synth.Correct()), 0o644)
+	out := filepath.Join(res, "results.json")
+	for _, format := range []string{"gradescope", "prairielearn"} {
+		if code, _, errOut := runCheckCmd("check", "--quiet", "--only", "q1", "--format", format, "--out", out, sub); code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, errOut)
+		}
+		var r map[string]any
+		b, _ := os.ReadFile(out)
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		want := map[string]float64{"gradescope": 20, "prairielearn": 1}[format]
+		if r["score"] != want || len(r["tests"].([]any)) != 1 {
+			t.Errorf("%s: score %v with %d tests, want %v with 1:\n%s", format, r["score"], len(r["tests"].([]any)), want, b)
+		}
+	}
+	os.WriteFile(filepath.Join(sub, "more.go"), []byte(synth.Correct()), 0o644)
+	if code, _, _ := runCheckCmd("check", "--quiet", "--only", "q1", "--format", "gradescope", "--out", out, sub); code != 1 {
+		t.Errorf("two submissions with --format: exit %d, want 1", code)
+	}
+	if code, _, _ := runCheckCmd("check", "--format", "canvas", sub); code != 2 {
+		t.Errorf("--format canvas: exit %d, want 2", code)
+	}
+}
