@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -320,5 +321,51 @@ func TestFormatGradescope(t *testing.T) {
 	}
 	if code, _, _ := runCheckCmd("check", "--format", "canvas", sub); code != 2 {
 		t.Errorf("--format canvas: exit %d, want 2", code)
+	}
+}
+
+// The bundles end to end, as the platforms run them: the bundle written,
+// its entry script run on a submission in the platform's folders (here
+// under a temporary one), results.json read back.
+func TestAutograderBundles(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	for _, c := range []struct{ platform, script, env, subdir, want string }{
+		{"gradescope", "source/run_autograder", "AUTOGRADER", "submission", `"score": 20,`},
+		{"prairielearn", "source/run.sh", "GRADE", "student", `"score": 1,`},
+	} {
+		root := t.TempDir()
+		if code, _, errOut := runCheckCmd("autograder", c.platform, "-o", filepath.Join(root, "source"), "--only", "q1"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.platform, code, errOut)
+		}
+		os.Mkdir(filepath.Join(root, c.subdir), 0o755)
+		os.WriteFile(filepath.Join(root, c.subdir, "answers.go"), []byte(synth.Correct()), 0o644)
+		if c.platform == "gradescope" {
+			// What is uploaded: the three files at the zip's root.
+			zr, err := zip.OpenReader(filepath.Join(root, "source.zip"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, f := range zr.File {
+				names = append(names, f.Name)
+			}
+			zr.Close()
+			if d := cmp.Diff([]string{"setup.sh", "run_autograder", "adagradlab"}, names); d != "" {
+				t.Errorf("source.zip (-want +got):\n%s", d)
+			}
+		}
+		cmd := exec.Command("bash", filepath.Join(root, c.script))
+		// The copied binary is this test binary, which runs as adagradlab
+		// with ADAGRADLAB_TEST_MAIN (see init).
+		cmd.Env = append(os.Environ(), c.env+"="+root, "ADAGRADLAB_TEST_MAIN=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", c.script, err, out)
+		}
+		b, err := os.ReadFile(filepath.Join(root, "results", "results.json"))
+		if err != nil || !strings.Contains(string(b), c.want) {
+			t.Errorf("%s: results.json (%v) does not hold %s:\n%s", c.platform, err, c.want, b)
+		}
 	}
 }
