@@ -76,6 +76,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	memory := fs.Int("memory", checker.DefaultLimits().MemoryMB, "memory limit of a worker, in `MiB`")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	requireIso := fs.Bool("require-isolation", false, "refuse to grade unless every layer of the jail is available")
+	canvasOut := fs.String("canvas", "", "write a gradebook Canvas imports (Grades → Import) to `FILE`")
+	canvasTitle := fs.String("canvas-assignment", "Adagrad exercises", "the Canvas assignment's column `title`, as Canvas shows it (e.g. \"Adagrad exercises (1234)\")")
 	format := fs.String("format", "", "also write one submission's results for a platform: `gradescope` or prairielearn (to --out)")
 	outFile := fs.String("out", "results.json", "where --format writes its results")
 	shard := fs.String("shard", "", "grade only shard `k/n` of the batch (needs --seed; see 'adagradlab merge')")
@@ -170,6 +172,20 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := writeReports(batch, *jsonOut, *csvOut, *htmlOut); err != nil {
 		return err
+	}
+	if *canvasOut != "" {
+		var unmatched int
+		err := report.WriteFile(*canvasOut, func(w io.Writer) (err error) {
+			unmatched, err = report.CanvasCSV(w, batch, *canvasTitle)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", *canvasOut, err)
+		}
+		if unmatched > 0 {
+			fmt.Fprintf(stderr, "warning: %d of %d submissions have no Canvas user id in their file name (Canvas's \"Download Submissions\" names them name_userid_submissionid_file): their rows in %s have an empty ID\n", unmatched, batch.Len(), *canvasOut)
+		}
+		defer fmt.Fprintf(stdout, "wrote %s (Canvas)\n", *canvasOut)
 	}
 	if platform != nil {
 		if batch.Len() != 1 {
