@@ -60,6 +60,8 @@ Examples:
   adagradlab check --json report.json --csv grades.csv --html report.html class/
   adagradlab check --only q3,q4 --seed 42 alice.go
   adagradlab check --seed 42 --shard 2/8 --json shard-2.json class/
+  adagradlab check --canvas canvas.csv canvas-download.zip
+  adagradlab check --format gradescope --out results.json submission/
 
 Flags:
 `
