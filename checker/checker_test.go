@@ -581,6 +581,10 @@ func TestShardsMergeToTheWhole(t *testing.T) {
 		{[]*result.Report{rs[0], rs[1], rs[1]}, "given twice"},
 		{[]*result.Report{&other, rs[1], rs[2]}, "seed"},
 		{[]*result.Report{whole}, "not a shard"},
+		// Shard fields as a hand-edited file may hold them: errors, not panics.
+		{[]*result.Report{{Shard: &result.Shard{K: 1, N: -1}}}, "not between"},
+		{[]*result.Report{{Shard: &result.Shard{K: 1, N: 2, Of: -1}}, {Shard: &result.Shard{K: 2, N: 2, Of: -1}}}, "a batch of -1"},
+		{[]*result.Report{{Shard: &result.Shard{K: 1, N: 1 << 40}, Submissions: []result.Submission{}}}, "missing shard 2/1099511627776, 3/1099511627776, 4/1099511627776, 5/1099511627776, 6/1099511627776 and 1099511627770 more"},
 	} {
 		if _, err := Merge(c.give); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Merge: %v, want an error about %q", err, c.want)

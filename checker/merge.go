@@ -22,19 +22,17 @@ func Merge(shards []*result.Report) (*result.Report, error) {
 		return nil, fmt.Errorf("no shard reports to merge")
 	}
 	first := shards[0]
-	if first.Shard == nil {
-		return nil, fmt.Errorf("report 1 is not a shard's (no \"shard\" field)")
-	}
-	n, of := first.Shard.N, first.Shard.Of
-	byK := make([]*result.Report, n+1)
+	byK := map[int]*result.Report{}
 	var isos []string
 	for i, r := range shards {
-		where := fmt.Sprintf("report %d", i+1)
 		if r.Shard == nil {
-			return nil, fmt.Errorf("%s is not a shard's (no \"shard\" field)", where)
+			return nil, fmt.Errorf("report %d is not a shard's (no \"shard\" field)", i+1)
 		}
-		where = fmt.Sprintf("shard %d/%d (report %d)", r.Shard.K, r.Shard.N, i+1)
+		n, of := first.Shard.N, first.Shard.Of
+		where := fmt.Sprintf("shard %d/%d (report %d)", r.Shard.K, r.Shard.N, i+1)
 		switch {
+		case r.Shard.Of < 0:
+			return nil, fmt.Errorf("%s: a batch of %d submissions", where, r.Shard.Of)
 		case r.Shard.N != n || r.Shard.Of != of:
 			return nil, fmt.Errorf("%s is of a batch of %d in %d shards, not of %d in %d like report 1", where, r.Shard.Of, r.Shard.N, of, n)
 		case r.Shard.K < 1 || r.Shard.K > n:
@@ -57,14 +55,20 @@ func Merge(shards []*result.Report) (*result.Report, error) {
 			isos = append(isos, r.Isolation)
 		}
 	}
-	var missing []string
-	for k := 1; k <= n; k++ {
-		if byK[k] == nil {
-			missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+	n, of := first.Shard.N, first.Shard.Of
+	if len(byK) < n {
+		// Named up to a few: n comes from a file and may be anything.
+		var missing []string
+		for k := 1; k <= n && len(missing) < 5; k++ {
+			if byK[k] == nil {
+				missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+			}
 		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("missing shard %s", strings.Join(missing, ", "))
+		more := ""
+		if left := n - len(byK) - len(missing); left > 0 {
+			more = fmt.Sprintf(" and %d more", left)
+		}
+		return nil, fmt.Errorf("missing shard %s%s", strings.Join(missing, ", "), more)
 	}
 	out := *first
 	out.Shard = nil
@@ -73,6 +77,7 @@ func Merge(shards []*result.Report) (*result.Report, error) {
 	if len(isos) == 0 {
 		out.Isolation = noCodeRun
 	}
+	// Every shard is here and holds its count, so of is what they hold.
 	out.Submissions = make([]result.Submission, of)
 	for i := range of {
 		out.Submissions[i] = byK[i%n+1].Submissions[i/n]
