@@ -494,18 +494,11 @@ func decodeBits(raw []byte, v reflect.Value) error {
 	if err != nil || len(bits)%8 != 0 {
 		return bad()
 	}
-	n := len(bits) / 8
-	s := reflect.MakeSlice(v.Type(), n, n)
-	if fs, ok := s.Interface().([]float64); ok {
-		for i := range fs {
-			fs[i] = math.Float64frombits(binary.LittleEndian.Uint64(bits[8*i:]))
-		}
-	} else {
-		for i := range n {
-			s.Index(i).SetFloat(math.Float64frombits(binary.LittleEndian.Uint64(bits[8*i:])))
-		}
+	fs := make([]float64, len(bits)/8)
+	for i := range fs {
+		fs[i] = math.Float64frombits(binary.LittleEndian.Uint64(bits[8*i:]))
 	}
-	v.Set(s)
+	v.Set(reflect.ValueOf(fs).Convert(v.Type())) // a named slice type shares []float64's layout
 	return nil
 }
 
