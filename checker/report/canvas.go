@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/csv"
+	"errors"
 	"io"
 	"path"
 	"regexp"
@@ -57,12 +58,16 @@ func CanvasCSV(w io.Writer, src Source, assignment string) (unmatched int, err e
 	return unmatched, cw.Error()
 }
 
-// maxOf is the points a submission can earn in this report's questions.
+// maxOf is the points a submission can earn in this report's questions:
+// every submission has the same (each question gets a verdict with its
+// points, graded or not), so the first one says it.
 func maxOf(src Source) int {
 	m := 0
 	src.Each(func(s result.Submission) error {
-		m = max(m, s.Max)
-		return nil
+		m = s.Max
+		return errFirstRead
 	})
 	return m
 }
+
+var errFirstRead = errors.New("read the first submission")
