@@ -68,9 +68,7 @@ Flags:
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	jsonOut := fs.String("json", "", "write the full report (JSON) to `FILE`")
-	csvOut := fs.String("csv", "", "write the gradebook (id, q1…q5, total) to `FILE`")
-	htmlOut := fs.String("html", "", "write the report as one HTML page to `FILE`")
+	reports := reportFlags(fs, "write the full report (JSON) to `FILE`")
 	jobs := fs.Int("jobs", 0, "grade `N` submissions at once (default: the number of CPUs)")
 	timeout := fs.Duration("timeout", 2*time.Second, "time limit per question")
 	seed := fs.Uint64("seed", 0, "seed of the test inputs (default: a random one, printed)")
@@ -111,7 +109,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		RequireIsolation: *requireIso, Warn: func(msg string) { fmt.Fprintln(stderr, "warning: "+msg) }}
 	if *shard != "" {
 		var k, n int
-		if _, err := fmt.Sscanf(*shard, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != *shard || k < 1 || k > n {
+		// Only the form is checked here; checker.New checks 1 ≤ k ≤ n.
+		if _, err := fmt.Sscanf(*shard, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != *shard {
 			return usagef("--shard %q: want k/n with 1 ≤ k ≤ n, e.g. 2/8", *shard)
 		}
 		if *seed == 0 {
@@ -169,10 +168,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer batch.Close()
-	if batch.Len() == 0 && opts.Shard == nil || batch.Head().Shard != nil && batch.Head().Shard.Of == 0 {
+	found := batch.Len() // a shard may be empty; the batch may not
+	if sh := batch.Head().Shard; sh != nil {
+		found = sh.Of
+	}
+	if found == 0 {
 		return errors.New("no submissions found (.go, .ipynb or .zip)")
 	}
-	if err := writeReports(batch, *jsonOut, *csvOut, *htmlOut); err != nil {
+	if err := reports.write(batch); err != nil {
 		return err
 	}
 	if *canvasOut != "" {
@@ -205,11 +208,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "isolation: %s\n", batch.Head().Isolation)
-	for _, name := range []string{*jsonOut, *csvOut, *htmlOut} {
-		if name != "" {
-			fmt.Fprintf(stdout, "wrote %s\n", name)
-		}
-	}
+	reports.printWritten(stdout)
 	return nil
 }
 
@@ -232,21 +231,48 @@ func statusList(s result.Submission) string {
 	return " (" + strings.Join(odd, ", ") + ")"
 }
 
-// writeReports writes src as JSON, CSV and HTML to the files named (each
-// atomically); an empty name skips that format.
-func writeReports(src report.Source, jsonOut, csvOut, htmlOut string) error {
+// reportFiles are the --json, --csv and --html files of check and merge.
+type reportFiles struct{ json, csv, html *string }
+
+// reportFlags defines them on fs; jsonHelp says what the JSON holds.
+func reportFlags(fs *flag.FlagSet, jsonHelp string) reportFiles {
+	return reportFiles{
+		json: fs.String("json", "", jsonHelp),
+		csv:  fs.String("csv", "", "write the gradebook (id, q1…q5, total) to `FILE`"),
+		html: fs.String("html", "", "write the report as one HTML page to `FILE`"),
+	}
+}
+
+func (r reportFiles) each(f func(name string, write func(io.Writer, report.Source) error) error) error {
 	for _, out := range []struct {
 		name  string
 		write func(io.Writer, report.Source) error
-	}{{jsonOut, report.JSON}, {csvOut, report.CSV}, {htmlOut, report.HTML}} {
-		if out.name == "" {
-			continue
-		}
-		if err := report.WriteFile(out.name, func(w io.Writer) error { return out.write(w, src) }); err != nil {
-			return fmt.Errorf("writing %s: %w", out.name, err)
+	}{{*r.json, report.JSON}, {*r.csv, report.CSV}, {*r.html, report.HTML}} {
+		if out.name != "" {
+			if err := f(out.name, out.write); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// write writes src to each file named (each atomically).
+func (r reportFiles) write(src report.Source) error {
+	return r.each(func(name string, write func(io.Writer, report.Source) error) error {
+		if err := report.WriteFile(name, func(w io.Writer) error { return write(w, src) }); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+// printWritten says which files were written.
+func (r reportFiles) printWritten(w io.Writer) {
+	r.each(func(name string, _ func(io.Writer, report.Source) error) error {
+		fmt.Fprintf(w, "wrote %s\n", name)
+		return nil
+	})
 }
 
 // platforms are the --format values: a writer of one submission's results

@@ -42,9 +42,7 @@ const maxShardReport = 512 << 20
 
 func runMerge(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	jsonOut := fs.String("json", "", "write the merged report (JSON) to `FILE`")
-	csvOut := fs.String("csv", "", "write the gradebook (id, q1…q5, total) to `FILE`")
-	htmlOut := fs.String("html", "", "write the report as one HTML page to `FILE`")
+	reports := reportFlags(fs, "write the merged report (JSON) to `FILE`")
 	if err := parseFlags(fs, args, mergeUsage, stderr); err != nil {
 		return err
 	}
@@ -63,17 +61,13 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeReports(merged, *jsonOut, *csvOut, *htmlOut); err != nil {
+	if err := reports.write(merged); err != nil {
 		return err
 	}
 	if err := report.Summary(stdout, merged); err != nil {
 		return err
 	}
-	for _, name := range []string{*jsonOut, *csvOut, *htmlOut} {
-		if name != "" {
-			fmt.Fprintf(stdout, "wrote %s\n", name)
-		}
-	}
+	reports.printWritten(stdout)
 	return nil
 }
 
