@@ -12,9 +12,10 @@ BIN    := bin/adagradlab
 
 all: build
 
-## build: the one binary, bin/adagradlab
+## build: bin/adagradlab, and beside it bin/adagradlab-worker (the checker's
+## lean worker: adagradlab starts it for each submission, as it starts faster)
 build:
-	$(GO) build -o $(BIN) ./cmd/adagradlab
+	$(GO) build -o bin/ ./cmd/adagradlab ./cmd/adagradlab-worker
 
 ## test: everything CI checks
 test: fmtcheck vet gotest fuzz-wire test-jupyter test-notebooks test-browser

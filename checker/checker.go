@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -74,10 +75,14 @@ type Options struct {
 
 // Checker grades with fixed options. It is safe for concurrent use.
 type Checker struct {
-	opts   Options
-	worker []string
-	sem    chan struct{}
-	prep   func() *questions.Prepared // once per checker: its seed is fixed
+	opts Options
+	sem  chan struct{}
+
+	workerMu sync.Mutex
+	worker   []string // the command that starts a worker
+	self     []string // this program's own worker, while worker is the lean one beside it (else nil)
+
+	prep func() *questions.Prepared // once per checker: its seed is fixed
 
 	isoMu  sync.Mutex
 	iso    *jail.Report // the weakest jail a worker has had so far
@@ -176,9 +181,55 @@ func New(opts Options) (*Checker, error) {
 		if err != nil {
 			return nil, fmt.Errorf("finding this program to start workers: %w", err)
 		}
-		c.worker = []string{exe, WorkerCommand}
+		c.worker, c.self = defaultWorker(exe)
 	}
 	return c, nil
+}
+
+// defaultWorker is the worker command of the program exe: the lean worker
+// beside it if there is one (and exe's own to fall back on), else exe's own.
+func defaultWorker(exe string) (worker, self []string) {
+	own := []string{exe, WorkerCommand}
+	if lean := filepath.Join(filepath.Dir(exe), LeanWorker); isProgram(lean) {
+		return []string{lean}, own
+	}
+	return own, nil
+}
+
+// LeanWorker is the name of the worker program (cmd/adagradlab-worker)
+// that the checker starts instead of itself when it lies beside it: the
+// same worker without the rest of adagradlab, which starts faster.
+const LeanWorker = "adagradlab-worker"
+
+func isProgram(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// workerCommand is the command that starts a worker now.
+func (c *Checker) workerCommand() []string {
+	c.workerMu.Lock()
+	defer c.workerMu.Unlock()
+	return c.worker
+}
+
+// fallBack makes the checker start itself as its worker, after the lean
+// worker beside it (bad) turned out to be from another build; it reports
+// whether there was anything to fall back to.
+func (c *Checker) fallBack(bad []string, why string) bool {
+	c.workerMu.Lock()
+	defer c.workerMu.Unlock()
+	if c.worker[0] != bad[0] {
+		return true // another start has already switched
+	}
+	if c.self == nil {
+		return false
+	}
+	c.worker, c.self = c.self, nil
+	if c.opts.Warn != nil {
+		c.opts.Warn(fmt.Sprintf("%s is %s, so this program grades with its own, slower worker; rebuild both (make build) or remove it", bad[0], why))
+	}
+	return true
 }
 
 // Options returns the options in use, defaults filled in (the seed too).

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -592,5 +593,67 @@ func TestShardsMergeToTheWhole(t *testing.T) {
 	}
 	if _, err := New(Options{Shard: &result.Shard{K: 1, N: 2}}); err == nil {
 		t.Error("a shard without a seed was accepted")
+	}
+}
+
+// The lean worker is used where it lies beside the program, with the
+// program's own worker to fall back on.
+func TestDefaultWorker(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "adagradlab")
+	if w, self := defaultWorker(exe); !slices.Equal(w, []string{exe, WorkerCommand}) || self != nil {
+		t.Errorf("alone: worker %q, fallback %q", w, self)
+	}
+	lean := filepath.Join(dir, LeanWorker)
+	if err := os.WriteFile(lean, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := defaultWorker(exe); w[0] != exe {
+		t.Errorf("a lean worker that is not executable is used: %q", w)
+	}
+	if err := os.Chmod(lean, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if w, self := defaultWorker(exe); !slices.Equal(w, []string{lean}) || !slices.Equal(self, []string{exe, WorkerCommand}) {
+		t.Errorf("beside: worker %q, fallback %q", w, self)
+	}
+}
+
+// A lean worker from another build (another protocol) is not talked to:
+// grading goes on with the program's own worker, after one warning; a
+// worker the options name is never replaced, and is an error.
+func TestStaleLeanWorker(t *testing.T) {
+	stale := filepath.Join(t.TempDir(), LeanWorker)
+	script := "#!/bin/sh\necho '{\"hello\":{\"protocol\":\"0-old\",\"layers\":[]}}' >&3\nexec sleep 10\n"
+	if err := os.WriteFile(stale, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var warnings []string
+	c := newChecker(t, Options{Warn: func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		warnings = append(warnings, msg)
+	}})
+	c.worker, c.self = []string{stale}, c.worker
+	for _, q := range grade(t, c, Input{Source: synth.Correct()}) {
+		if q.Status != result.Passed {
+			t.Errorf("%s is %s: %q", q.ID, q.Status, q.Feedback)
+		}
+	}
+	var stale1 int
+	for _, w := range warnings {
+		if strings.Contains(w, "from another build") && strings.Contains(w, stale) {
+			stale1++
+		}
+	}
+	if stale1 != 1 {
+		t.Errorf("want one warning about the stale worker, got %q", warnings)
+	}
+
+	named := newChecker(t, Options{Worker: []string{stale}})
+	_, err := named.Grade(context.Background(), Input{Source: synth.Correct()})
+	if err == nil || !strings.Contains(err.Error(), "from another build") {
+		t.Errorf("a named stale worker: err = %v, want one that says it is from another build", err)
 	}
 }

@@ -3,6 +3,7 @@ package checker
 import (
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -19,15 +20,43 @@ import (
 // and try to overwrite a neighbour's submission, run a shell, fork, open a
 // connection, kill this process and forge verdicts. Jailed, each ends its
 // question crashed, does none of it, and its batch neighbours get full
-// marks.
+// marks. They are aimed at the worker that runs them: this test binary
+// (its check-worker), and the lean worker program, cmd/adagradlab-worker,
+// which adagradlab starts when it lies beside it.
 func TestEscapes(t *testing.T) {
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		t.Skip("the escapes use linux/amd64 system call numbers")
 	}
-	exe, err := os.Executable()
+	t.Run("self", func(t *testing.T) {
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		testEscapes(t, exe, nil)
+	})
+	t.Run("lean", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("builds cmd/adagradlab-worker")
+		}
+		lean := buildLeanWorker(t)
+		testEscapes(t, lean, []string{lean})
+	})
+}
+
+// buildLeanWorker builds cmd/adagradlab-worker into a temporary folder.
+func buildLeanWorker(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), LeanWorker)
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/adagradlab-worker").CombinedOutput()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("building the lean worker: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// testEscapes grades the escapes, aimed at the program exe, with the
+// worker command worker (nil: the default).
+func testEscapes(t *testing.T, exe string, worker []string) {
 	delta, err := synth.EscapeDelta(exe)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +107,7 @@ func TestEscapes(t *testing.T) {
 		}
 	}
 
-	c := newChecker(t, Options{Jobs: 2})
+	c := newChecker(t, Options{Jobs: 2, Worker: worker})
 	rep, err := check(t, c, batch)
 	ln.Close()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adagradlab/adagradlab/checker/protocol"
 	"github.com/adagradlab/adagradlab/checker/result"
 	"github.com/adagradlab/adagradlab/checker/synth"
 )
@@ -20,7 +21,7 @@ func TestCompromisedWorkerReplies(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
 	}
-	const hello = `printf '{"hello":{"layers":[]}}\n' >&3; read -r line; `
+	hello := `printf '{"hello":{"protocol":"` + protocol.Version + `","layers":[]}}\n' >&3; read -r line; `
 	funcs := `{"loaded":{"funcs":{"FirstStepLR":"func(float64, float64, float64) float64","FirstStepRatio":"func(float64) float64"}}}`
 	cases := []struct {
 		name, script string

@@ -45,6 +45,24 @@ type remote struct {
 // be applied or is refused by RequireIsolation), which stops a batch; a
 // submission can cause none of it, since none of its code has been sent.
 func (c *Checker) start(ctx context.Context, l jail.Limits) (*remote, error) {
+	argv := c.workerCommand()
+	r, err := c.startWith(ctx, argv, l)
+	var old *staleWorker
+	if errors.As(err, &old) && c.fallBack(argv, old.why) {
+		return c.startWith(ctx, c.workerCommand(), l)
+	}
+	return r, err
+}
+
+// staleWorker is a worker that speaks another protocol version: a program
+// from another build.
+type staleWorker struct{ prog, why string }
+
+func (e *staleWorker) Error() string {
+	return fmt.Sprintf("the checker's worker %q is %s; rebuild it with this program (make build)", e.prog, e.why)
+}
+
+func (c *Checker) startWith(ctx context.Context, argv []string, l jail.Limits) (*remote, error) {
 	r := &remote{stderr: &tailBuffer{max: 4 << 10}, exited: make(chan struct{})}
 	env, err := workerEnv(l)
 	if err != nil {
@@ -57,7 +75,7 @@ func (c *Checker) start(ctx context.Context, l jail.Limits) (*remote, error) {
 				f.Close()
 			}
 		}
-		cmd := exec.Command(c.worker[0], c.worker[1:]...)
+		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Env = env
 		inR, inW, err1 := os.Pipe()
 		outR, outW, err2 := os.Pipe()
@@ -80,7 +98,7 @@ func (c *Checker) start(ctx context.Context, l jail.Limits) (*remote, error) {
 	}
 	if err != nil {
 		r.closePipes()
-		return nil, fmt.Errorf("starting the checker's worker %q: %w", c.worker[0], err)
+		return nil, fmt.Errorf("starting the checker's worker %q: %w", argv[0], err)
 	}
 	r.cmd = cmd
 	r.rd = bufio.NewReaderSize(r.rep, 64<<10)
@@ -110,9 +128,14 @@ func (c *Checker) start(ctx context.Context, l jail.Limits) (*remote, error) {
 		if l := lastLine(r.stderr.String()); l != "" {
 			why += ": " + l
 		}
-		return nil, fmt.Errorf("the checker's worker %q did not start (%s); is it a program with the %s subcommand?", c.worker[0], why, WorkerCommand)
+		return nil, fmt.Errorf("the checker's worker %q did not start (%s); is it a program with the %s subcommand?", argv[0], why, WorkerCommand)
 	}
 	h := rep.Hello
+	if h.Protocol != protocol.Version {
+		r.kill()
+		<-r.exited
+		return nil, &staleWorker{prog: argv[0], why: fmt.Sprintf("from another build (protocol %q, this program's is %q)", clipText(h.Protocol, 40), protocol.Version)}
+	}
 	if h.Error != "" {
 		r.kill()
 		return nil, fmt.Errorf("the worker could not jail itself: %s", h.Error)

@@ -30,13 +30,14 @@ import (
 
 func main() {
 	n := flag.Int("n", 1000, "submissions to generate")
-	bin := flag.String("bin", "bin/adagradlab", "the adagradlab binary whose check-worker grades")
+	bin := flag.String("bin", "bin/adagradlab", "the adagradlab binary whose worker grades: the lean adagradlab-worker beside it, if there, else its check-worker")
 	gen := flag.String("gen", "", "only write the submissions into `DIR` and exit")
 	hostileDir := flag.String("hostile", "checker/testdata/hostile", "the hostile corpus")
+	self := flag.Bool("self", false, "grade with -bin's own check-worker even where the lean worker lies beside it (to compare)")
 	jobs := flag.Int("jobs", 0, "workers at once (default: CPUs)")
 	seed := flag.Uint64("seed", 42, "the grading seed")
 	flag.Parse()
-	if err := run(*n, *bin, *gen, *hostileDir, *jobs, *seed); err != nil {
+	if err := run(*n, *bin, *gen, *hostileDir, *jobs, *seed, *self); err != nil {
 		fmt.Fprintln(os.Stderr, "checkerbench:", err)
 		os.Exit(1)
 	}
@@ -46,16 +47,21 @@ type kind struct {
 	dir, what string
 }
 
-func run(n int, bin, gen, hostileDir string, jobs int, seed uint64) error {
+func run(n int, bin, gen, hostileDir string, jobs int, seed uint64, self bool) error {
 	hs, err := synth.LoadHostile(hostileDir)
 	if err != nil {
 		return err
 	}
-	// The escapes are aimed at the binary that grades them: what they aim
+	// As adagradlab does: the lean worker beside the binary, if there.
+	worker := []string{bin, checker.WorkerCommand}
+	if lean := filepath.Join(filepath.Dir(bin), checker.LeanWorker); !self && fileExists(lean) {
+		worker = []string{lean}
+	}
+	// The escapes are aimed at the program that grades them: what they aim
 	// at is in the temp folder, or this process (were the jail to fail, the
 	// benchmark would die of it rather than report a number). With -gen and
 	// no binary built, they are left out.
-	delta, err := synth.EscapeDelta(bin)
+	delta, err := synth.EscapeDelta(worker[0])
 	withEscapes := err == nil
 	if err != nil && gen == "" {
 		return err
@@ -120,11 +126,11 @@ func run(n int, bin, gen, hostileDir string, jobs int, seed uint64) error {
 	if gen != "" {
 		return nil
 	}
-	abs, err := filepath.Abs(bin)
-	if err != nil {
+	if worker[0], err = filepath.Abs(worker[0]); err != nil {
 		return err
 	}
-	opts := checker.Options{Seed: seed, Jobs: jobs, Worker: []string{abs, checker.WorkerCommand}}
+	fmt.Printf("worker: %s\n", strings.Join(worker, " "))
+	opts := checker.Options{Seed: seed, Jobs: jobs, Worker: worker}
 	c, err := checker.New(opts)
 	if err != nil {
 		return err
@@ -297,4 +303,9 @@ func collect(b *checker.Batch, err error) (*result.Report, error) {
 	}
 	defer b.Close()
 	return b.Collect()
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -22,7 +22,8 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/adagradlab/adagradlab/checker/allow/symbols"
 )
 
 // Packages is the allowlist: the standard packages graded code may import.
@@ -75,8 +76,8 @@ func NeedsGeneric(imports []string) bool {
 	return false
 }
 
-// Symbols returns the interpreter's symbol table: yaegi's standard library
-// filtered to the allowlist, printing to stdout and reading nothing.
+// Symbols returns the interpreter's symbol table: the allowlist's packages
+// (package symbols, generated), printing to stdout and reading nothing.
 //
 // yaegi redirects fmt's Print functions to the interpreter's output, and
 // compiles its generic packages, whenever a symbol table has the key
@@ -85,7 +86,7 @@ func NeedsGeneric(imports []string) bool {
 // skipped.
 func Symbols(stdout io.Writer, generic bool) interp.Exports {
 	out := interp.Exports{}
-	for key, syms := range stdlib.Symbols {
+	for key, syms := range symbols.Symbols {
 		// Keys are "import/path/name", e.g. "math/rand/rand".
 		i := strings.LastIndexByte(key, '/')
 		if i < 0 || !allowed[key[:i]] {
@@ -94,7 +95,7 @@ func Symbols(stdout io.Writer, generic bool) interp.Exports {
 		out[key] = syms
 	}
 	mapTypes := map[reflect.Value][]reflect.Type{}
-	for k, v := range stdlib.MapTypes {
+	for k, v := range symbols.MapTypes {
 		mapTypes[k] = v
 	}
 	out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
@@ -115,7 +116,7 @@ func Symbols(stdout io.Writer, generic bool) interp.Exports {
 		"Scanln":  func(a ...any) (int, error) { return fmt.Fscanln(stdin, a...) },
 	} {
 		v := reflect.ValueOf(fn)
-		mapTypes[v] = stdlib.MapTypes[f[name]]
+		mapTypes[v] = symbols.MapTypes[f[name]]
 		f[name] = v
 	}
 	delete(out, "fmt/fmt")

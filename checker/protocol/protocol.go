@@ -126,8 +126,9 @@ type Reply struct {
 // before it has read any of the learner's code: what it says is therefore
 // still the checker's own word.
 type Hello struct {
-	Layers  []string          `json:"layers"`            // applied: "rlimits", "seccomp", "landlock", …
-	Missing map[string]string `json:"missing,omitempty"` // layer → why it is not there
+	Protocol string            `json:"protocol"`          // the worker's Version
+	Layers   []string          `json:"layers"`            // applied: "rlimits", "seccomp", "landlock", …
+	Missing  map[string]string `json:"missing,omitempty"` // layer → why it is not there
 	// Error: a layer the system has could not be applied; the worker stops.
 	Error string `json:"error,omitempty"`
 }

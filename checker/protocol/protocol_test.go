@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -138,5 +139,32 @@ func TestReadReplyRefuses(t *testing.T) {
 	rep, err := ReadReply(bufio.NewReader(strings.NewReader(`{"ok":true}` + "\n")))
 	if err != nil || !rep.OK {
 		t.Errorf("ReadReply of a good line: %+v, %v", rep, err)
+	}
+}
+
+// Version names the messages' shape: a change of a field's name, JSON name
+// or type gives another.
+func TestVersion(t *testing.T) {
+	if !regexp.MustCompile(`^[0-9]+-[0-9a-f]{12}$`).MatchString(Version) {
+		t.Errorf("Version = %q", Version)
+	}
+	// Anonymous structs: only their fields tell them apart.
+	a := struct {
+		X []float64 `json:"x"`
+	}{}
+	b := struct {
+		X []float32 `json:"x"`
+	}{}
+	c := struct {
+		X []float64 `json:"y"`
+	}{}
+	shape := func(v any) string {
+		var sb strings.Builder
+		describe(&sb, reflect.TypeOf(v), map[reflect.Type]bool{})
+		return sb.String()
+	}
+	sa, sb, sc := shape(a), shape(b), shape(c)
+	if sa == sb || sa == sc || sb == sc {
+		t.Errorf("shapes collide: %s, %s, %s", sa, sb, sc)
 	}
 }

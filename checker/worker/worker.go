@@ -49,7 +49,7 @@ func Main(in io.Reader, out *os.File) int {
 	}
 	w := &worker{out: bufio.NewWriterSize(out, 64<<10), limits: l}
 	rep, err := jail.Confine(l, 0, 1, 2, int(out.Fd()))
-	hello := &protocol.Hello{Layers: rep.Layers, Missing: rep.Missing}
+	hello := &protocol.Hello{Protocol: protocol.Version, Layers: rep.Layers, Missing: rep.Missing}
 	if err != nil {
 		hello.Error = err.Error()
 		w.reply(&protocol.Reply{Hello: hello})

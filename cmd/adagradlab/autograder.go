@@ -48,7 +48,7 @@ const (
 	gradescopeSetup = `#!/usr/bin/env bash
 # Gradescope runs this once, when the autograder image is built.
 set -euo pipefail
-chmod +x /autograder/source/adagradlab
+chmod +x /autograder/source/adagradlab*
 `
 	gradescopeRun = `#!/usr/bin/env bash
 # Gradescope runs this for each submission.
@@ -102,6 +102,13 @@ func runAutograder(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("reading this binary to copy: %w", err)
 	}
 	files := map[string][]byte{"adagradlab": bin}
+	order := []string{"setup.sh", "run_autograder", "adagradlab"}
+	// The lean worker, where it lies beside this binary, goes too: the
+	// checker finds it beside the copy.
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(self), checker.LeanWorker)); err == nil {
+		files[checker.LeanWorker] = b
+		order = append(order, checker.LeanWorker)
+	}
 	if platform == "gradescope" {
 		files["setup.sh"] = []byte(gradescopeSetup)
 		files["run_autograder"] = []byte(fmt.Sprintf(gradescopeRun, extra))
@@ -126,7 +133,7 @@ func runAutograder(args []string, stdout, stderr io.Writer) error {
 		zipName := filepath.Clean(*dir) + ".zip"
 		err := atomicfile.WriteFile(zipName, func(w io.Writer) error {
 			zw := zip.NewWriter(w)
-			for _, name := range []string{"setup.sh", "run_autograder", "adagradlab"} {
+			for _, name := range order {
 				h := &zip.FileHeader{Name: name, Method: zip.Deflate}
 				h.SetMode(0o755)
 				f, err := zw.CreateHeader(h)
