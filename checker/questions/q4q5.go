@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/adagradlab/adagradlab/pkg/adagrad"
@@ -366,7 +367,7 @@ func newQ5Run(theta, sum []float64, step int) *q5Run {
 // start trains from θ₀ to the plateau.
 func (p *q5Problem) start() *q5Run {
 	r := newQ5Run(p.theta0, make([]float64, q5Params), 0)
-	p.train(r, q5Plateau, nil)
+	p.train(r, q5Plateau, nil, nil)
 	return r
 }
 
@@ -388,7 +389,7 @@ func q5Prepare(seed uint64) *Q5State {
 	p := newQ5Problem(&T{rng: newRand(seed, "q5")})
 	plateau := p.start()
 	base := plateau.clone()
-	p.train(base, q5Steps, nil)
+	p.train(base, q5Steps, nil, nil)
 	return &Q5State{Theta: plateau.theta, Sum: plateau.opt.Sum, BaseLoss: p.loss(base.theta, make([]float64, q5Params))}
 }
 
@@ -411,40 +412,104 @@ func (k q5Kind) String() string {
 }
 
 // train runs r from its current step to step `until`; iv, if not nil, is
-// called every q5Every steps from q5Plateau on.
-func (p *q5Problem) train(r *q5Run, until int, iv intervention) (q5Kind, error) {
+// called every q5Every steps from q5Plateau on. The stretches between two
+// calls go through memo (nil: none), as they depend only on the run's state.
+func (p *q5Problem) train(r *q5Run, until int, iv intervention, memo *q5Memo) (q5Kind, error) {
 	var kind q5Kind
-	grad := make([]float64, q5Params)
-	for ; r.step < until; r.step++ {
+	for r.step < until {
 		step := r.step
-		if iv != nil && step >= q5Plateau && step%q5Every == 0 {
-			before := slices.Clone(r.opt.Sum)
-			lr := iv(step, q5BaseLR, r.opt.Sum)
-			if !slices.Equal(before, r.opt.Sum) {
-				kind.changedG = true
-			}
-			if len(r.opt.Sum) != q5Params {
-				return kind, fmt.Errorf("at step %d it changed the length of G", step)
-			}
-			for i, v := range r.opt.Sum {
-				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-					return kind, fmt.Errorf("at step %d it left G[%d] = %s: G must stay finite and ≥ 0", step, i, g(v))
+		end := until
+		if iv != nil {
+			if step >= q5Plateau && step%q5Every == 0 {
+				before := slices.Clone(r.opt.Sum)
+				lr := iv(step, q5BaseLR, r.opt.Sum)
+				if !slices.Equal(before, r.opt.Sum) {
+					kind.changedG = true
 				}
+				if len(r.opt.Sum) != q5Params {
+					return kind, fmt.Errorf("at step %d it changed the length of G", step)
+				}
+				for i, v := range r.opt.Sum {
+					if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+						return kind, fmt.Errorf("at step %d it left G[%d] = %s: G must stay finite and ≥ 0", step, i, g(v))
+					}
+				}
+				if math.IsNaN(lr) || math.IsInf(lr, 0) || lr <= 0 || lr > 100 {
+					return kind, fmt.Errorf("at step %d it returned lr = %s: the learning rate must be positive and at most 100", step, g(lr))
+				}
+				if math.Abs(lr-q5BaseLR) > 1e-12 {
+					kind.changedLR = true
+				}
+				r.opt.LR = lr
 			}
-			if math.IsNaN(lr) || math.IsInf(lr, 0) || lr <= 0 || lr > 100 {
-				return kind, fmt.Errorf("at step %d it returned lr = %s: the learning rate must be positive and at most 100", step, g(lr))
-			}
-			if math.Abs(lr-q5BaseLR) > 1e-12 {
-				kind.changedLR = true
-			}
-			r.opt.LR = lr
+			next := max(q5Plateau, (step/q5Every+1)*q5Every)
+			end = min(until, next)
 		}
-		p.loss(r.theta, grad)
-		if err := r.opt.Step(r.theta, grad); err != nil {
-			return kind, err
-		}
+		memo.stretch(p, r, end)
 	}
 	return kind, nil
+}
+
+// stretch trains r to step end with no intervention.
+func (p *q5Problem) stretch(r *q5Run, end int) {
+	grad := make([]float64, q5Params)
+	for ; r.step < end; r.step++ {
+		p.loss(r.theta, grad)
+		if err := r.opt.Step(r.theta, grad); err != nil {
+			panic(err) // lengths are q5Params, checked
+		}
+	}
+}
+
+// q5Memo remembers the stretches of Q5's training between two
+// interventions, by the run's exact state (step, rate, θ and G to the bit):
+// answers that intervene alike — most do, from the same lesson — share
+// them, and the judge trains each only once per seed. A pure function's
+// memo: what it returns is what training would give.
+type q5Memo struct {
+	mu sync.Mutex
+	m  map[q5Key][2 * q5Params]float64
+}
+
+type q5Key struct {
+	step, end int
+	lr        uint64
+	state     [2 * q5Params]uint64 // θ, then G
+}
+
+// q5MemoMax bounds the memo (an entry is ~0.4 KB): past it, stretches are
+// trained and not kept.
+const q5MemoMax = 20_000
+
+func newQ5Memo() *q5Memo { return &q5Memo{m: map[q5Key][2 * q5Params]float64{}} }
+
+// stretch trains r to step end, from the memo where it can; m may be nil.
+func (m *q5Memo) stretch(p *q5Problem, r *q5Run, end int) {
+	if m == nil || len(r.theta) != q5Params || len(r.opt.Sum) != q5Params {
+		p.stretch(r, end)
+		return
+	}
+	k := q5Key{step: r.step, end: end, lr: math.Float64bits(r.opt.LR)}
+	for i := range q5Params {
+		k.state[i], k.state[q5Params+i] = math.Float64bits(r.theta[i]), math.Float64bits(r.opt.Sum[i])
+	}
+	m.mu.Lock()
+	after, ok := m.m[k]
+	m.mu.Unlock()
+	if !ok {
+		p.stretch(r, end)
+		copy(after[:q5Params], r.theta)
+		copy(after[q5Params:], r.opt.Sum)
+		m.mu.Lock()
+		if len(m.m) < q5MemoMax {
+			m.m[k] = after
+		}
+		m.mu.Unlock()
+		return
+	}
+	copy(r.theta, after[:q5Params])
+	copy(r.opt.Sum, after[q5Params:])
+	r.step = end
 }
 
 var q5 = &Question{
@@ -468,7 +533,7 @@ var q5 = &Question{
 			}
 			t.part(8, name+" cuts the final loss by ≥ 25%", func() error {
 				r := plateau.clone()
-				kind, err := p.train(r, q5Steps, iv)
+				kind, err := p.train(r, q5Steps, iv, t.prep.q5memo)
 				if err != nil {
 					return err
 				}

@@ -127,6 +127,8 @@ type T struct {
 // computed when needed.
 type Prepared struct {
 	Q5 *Q5State `json:"q5,omitempty"`
+
+	q5memo *q5Memo // shared by every answer graded with this seed; nil: none
 }
 
 // Prepare computes the Prepared data of the questions ids for seed.
@@ -134,7 +136,7 @@ func Prepare(seed uint64, ids []string) *Prepared {
 	p := &Prepared{}
 	for _, id := range ids {
 		if id == "q5" {
-			p.Q5 = q5Prepare(seed)
+			p.Q5, p.q5memo = q5Prepare(seed), newQ5Memo()
 		}
 	}
 	return p

@@ -3,6 +3,7 @@ package questions
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,10 +254,54 @@ func TestQ5Plateau(t *testing.T) {
 		r := p.start()
 		grad := make([]float64, q5Params)
 		at := p.loss(r.theta, grad)
-		p.train(r, q5Steps, nil)
+		p.train(r, q5Steps, nil, nil)
 		end := p.loss(r.theta, grad)
 		if cut := 1 - end/at; cut >= q5Cut {
 			t.Errorf("seed %d: the run itself cuts the loss by %.0f%% after step %d", seed, 100*cut, q5Plateau)
 		}
 	}
+}
+
+// Q5's memo of training stretches gives, to the bit, what training gives,
+// whether it is filling or answering.
+func TestQ5Memo(t *testing.T) {
+	p := newQ5Problem(&T{rng: newRand(3, "q5")})
+	plateau := p.start()
+	ivs := map[string]intervention{
+		"boost": func(step int, lr float64, G []float64) float64 { return 10 * lr },
+		"reset": func(step int, lr float64, G []float64) float64 {
+			for i := range G {
+				G[i] *= 0.01
+			}
+			return lr
+		},
+	}
+	memo := newQ5Memo()
+	for name, iv := range ivs {
+		want := plateau.clone()
+		if _, err := p.train(want, q5Steps, iv, nil); err != nil {
+			t.Fatal(err)
+		}
+		for pass := range 2 { // the first fills the memo, the second reads it
+			got := plateau.clone()
+			if _, err := p.train(got, q5Steps, iv, memo); err != nil {
+				t.Fatal(err)
+			}
+			if got.step != want.step || !slices.Equal(bitsOf(got.theta), bitsOf(want.theta)) || !slices.Equal(bitsOf(got.opt.Sum), bitsOf(want.opt.Sum)) {
+				t.Errorf("%s, pass %d: memo gives θ %v G %v at step %d, training θ %v G %v at step %d",
+					name, pass+1, got.theta, got.opt.Sum, got.step, want.theta, want.opt.Sum, want.step)
+			}
+		}
+	}
+	if n := len(memo.m); n != 2*(q5Steps-q5Plateau)/q5Every {
+		t.Errorf("memo holds %d stretches, want one per intervention and answer (%d)", n, 2*(q5Steps-q5Plateau)/q5Every)
+	}
+}
+
+func bitsOf(xs []float64) []uint64 {
+	out := make([]uint64, len(xs))
+	for i, x := range xs {
+		out[i] = math.Float64bits(x)
+	}
+	return out
 }
