@@ -76,7 +76,7 @@ type Options struct {
 // Checker grades with fixed options. It is safe for concurrent use.
 type Checker struct {
 	opts Options
-	sem  chan struct{}
+	sem  chan int // a grading slot: the CPU it runs on, or -1 (cpu_linux.go)
 
 	workerMu sync.Mutex
 	worker   []string // the command that starts a worker
@@ -174,8 +174,16 @@ func New(opts Options) (*Checker, error) {
 	if opts.Limits.OutputKB == 0 {
 		opts.Limits.OutputKB = d.OutputKB
 	}
-	c := &Checker{opts: opts, worker: opts.Worker, sem: make(chan struct{}, opts.Jobs),
+	c := &Checker{opts: opts, worker: opts.Worker, sem: make(chan int, opts.Jobs),
 		prep: sync.OnceValue(func() *questions.Prepared { return questions.Prepare(opts.Seed, opts.Questions) })}
+	cpus := slotCPUs(opts.Jobs)
+	for i := range opts.Jobs {
+		cpu := -1
+		if cpus != nil {
+			cpu = cpus[i]
+		}
+		c.sem <- cpu
+	}
 	if len(c.worker) == 0 {
 		exe, err := os.Executable()
 		if err != nil {

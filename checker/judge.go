@@ -44,12 +44,12 @@ type remote struct {
 // error is the checker's own trouble (no worker binary, a jail that cannot
 // be applied or is refused by RequireIsolation), which stops a batch; a
 // submission can cause none of it, since none of its code has been sent.
-func (c *Checker) start(ctx context.Context, l jail.Limits) (*remote, error) {
+func (c *Checker) start(ctx context.Context, l jail.Limits, cpu int) (*remote, error) {
 	argv := c.workerCommand()
-	r, err := c.startWith(ctx, argv, l)
+	r, err := c.startWith(ctx, argv, l, cpu)
 	var old *staleWorker
 	if errors.As(err, &old) && c.fallBack(argv, old.why) {
-		return c.startWith(ctx, c.workerCommand(), l)
+		return c.startWith(ctx, c.workerCommand(), l, cpu)
 	}
 	return r, err
 }
@@ -62,7 +62,8 @@ func (e *staleWorker) Error() string {
 	return fmt.Sprintf("the checker's worker %q is %s; rebuild it with this program (make build)", e.prog, e.why)
 }
 
-func (c *Checker) startWith(ctx context.Context, argv []string, l jail.Limits) (*remote, error) {
+// startWith starts the worker argv on cpu (-1: any).
+func (c *Checker) startWith(ctx context.Context, argv []string, l jail.Limits, cpu int) (*remote, error) {
 	r := &remote{stderr: &tailBuffer{max: 4 << 10}, exited: make(chan struct{})}
 	env, err := workerEnv(l)
 	if err != nil {
@@ -92,7 +93,9 @@ func (c *Checker) startWith(ctx context.Context, argv []string, l jail.Limits) (
 		cmd.WaitDelay = 200 * time.Millisecond
 		return cmd
 	}
+	undo := onCPU(cpu) // the worker inherits the pin of the thread that forks it
 	cmd, ns, err := jail.Start(build)
+	undo()
 	for _, f := range pipes {
 		f.Close()
 	}

@@ -40,15 +40,15 @@ func (c *Checker) grade(ctx context.Context, l *protocol.Load, ids []string) (*g
 		}
 		lim := c.opts.Limits
 		lim.CPUSeconds = cpuSeconds(len(pending), timeout)
-		c.sem <- struct{}{} // bounds live processes, whatever calls grade
-		r, err := c.start(ctx, lim)
+		cpu := <-c.sem // bounds live processes, whatever calls grade
+		r, err := c.start(ctx, lim, cpu)
 		if err != nil {
-			<-c.sem
+			c.sem <- cpu
 			return nil, err
 		}
 		pending = c.session(ctx, r, l, pending, out)
 		r.close()
-		<-c.sem
+		c.sem <- cpu
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
