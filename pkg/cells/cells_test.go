@@ -125,3 +125,34 @@ func TestFuncLiteralChunkIsAStatement(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestFixSwitches(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"switch a, b := f(); a + b {\ncase 3:\n}", "{      a, b := f(); switch a + b {\ncase 3:\n} }"},
+		{"switch x := f(); x {\n}", "switch x := f(); x {\n}"},                 // one name: yaegi is right
+		{"switch a, b := f(); {\ncase a > b:\n}", "switch a, b := f(); {\ncase a > b:\n}"}, // no tag: right too
+	} {
+		if got := FixSwitches(Chunk{Src: tc.src}).Src; got != tc.want {
+			t.Errorf("%q:\n got %q\nwant %q", tc.src, got, tc.want)
+		}
+	}
+	fn := "func g() int {\n\tswitch a, b := f(); a {\n\tcase 1:\n\t\treturn b\n\t}\n\treturn 0\n}"
+	want := "func g() int {\n\t{      a, b := f(); switch a {\n\tcase 1:\n\t\treturn b\n\t} }\n\treturn 0\n}"
+	if got := FixSwitches(Chunk{Src: fn, Decl: true}).Src; got != want {
+		t.Errorf("in a function:\n got %q\nwant %q", got, want)
+	}
+	if got := FixSwitchesFile("package answers\n" + fn); got != "package answers\n"+want {
+		t.Errorf("in a file: %q", got)
+	}
+}
+
+func TestAllResults(t *testing.T) {
+	cs := Split("x := 1\n  f(x)")
+	c := AllResults(cs[len(cs)-1], "all")
+	if want := "x := 1\n  all(\n  f(x))"; c.Src != want {
+		t.Errorf("got %q, want %q", c.Src, want)
+	}
+	if msg := FixPositions("3:3: too many arguments", c); msg != "line 2:3: too many arguments" {
+		t.Errorf("position: %q", msg)
+	}
+}

@@ -129,11 +129,26 @@ func (w *worker) reset() error {
 	if _, err := i.Eval(`import "github.com/adagradlab/adagradlab/pkg/display"`); err != nil {
 		return fmt.Errorf("importing display: %w", err)
 	}
+	// A trailing call with several results is spread into this compiled
+	// function (cells.AllResults): yaegi alone hands back the first.
+	if err := i.Use(interp.Exports{resultsPath + "/results": {"All": reflect.ValueOf(func(xs ...any) []any { return xs })}}); err != nil {
+		return fmt.Errorf("loading the results helper: %w", err)
+	}
+	if _, err := i.Eval(`import ` + resultsName + ` "` + resultsPath + `"`); err != nil {
+		return fmt.Errorf("importing the results helper: %w", err)
+	}
 	w.interp = i
 	w.imports = cells.NewImports(pkgName)
 	w.imports.Names["display"] = "github.com/adagradlab/adagradlab/pkg/display"
 	return nil
 }
+
+// The results helper's import path and the name it is imported as, which
+// no cell is likely to use.
+const (
+	resultsPath = "adagradlab.kernel/results"
+	resultsName = "__adagradlab_results"
+)
 
 // send writes an event after a sync mark on both streams, so the parent
 // forwards everything printed before it first.
@@ -160,6 +175,8 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 	w.running = req.ID
 	chunks := cells.Split(req.Code)
 	for n, c := range chunks {
+		last := n == len(chunks)-1
+		outs := -1 // the trailing call's results, where it is one
 		if c.Decl {
 			// Importing twice is an error to yaegi; in a notebook it is
 			// what rerunning the first cell does.
@@ -167,8 +184,14 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 			if strings.TrimSpace(c.Src) == "" {
 				continue
 			}
+			c = cells.FixSwitches(c)
 		} else {
-			c = cells.Wrap(c)
+			c = cells.Wrap(cells.FixSwitches(c))
+			if last && c.Expr && !req.Quiet {
+				if outs = w.numOut(c.CallFun); outs > 1 {
+					c = cells.AllResults(c, resultsName+".All")
+				}
+			}
 		}
 		v, err := w.eval(c.Src)
 		if err != nil {
@@ -189,9 +212,15 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 		if c.Decl {
 			w.imports.Note(c.Src)
 		}
-		if n == len(chunks)-1 && c.Expr && !req.Quiet && strings.TrimSpace(c.Src) == "nil" {
+		switch {
+		case !last || !c.Expr || req.Quiet || outs == 0:
+			// Nothing to show (a call with no results: yaegi hands back a
+			// meaningless value).
+		case strings.TrimSpace(c.Src) == "nil":
 			ev.Result = text("<nil>") // yaegi hands back a stale value for a bare nil
-		} else if n == len(chunks)-1 && c.Expr && !req.Quiet && !w.returnsNothing(c.CallFun) {
+		case outs > 1:
+			ev.Result = text(formatAll(v))
+		default:
 			if b, err := bundleOf(v); err != nil {
 				ev.Error = &ipc.Error{Name: "DisplayError", Value: err.Error(), Traceback: []string{err.Error()}}
 			} else {
@@ -217,20 +246,50 @@ func (w *worker) eval(src string) (v reflect.Value, err error) {
 	return w.interp.Eval(src)
 }
 
-// returnsNothing reports whether name (f, pkg.F, x.M) is a function with
-// no results: yaegi hands back a meaningless value for such a call.
-func (w *worker) returnsNothing(name string) bool {
+// numOut is the number of results of name (f, pkg.F, x.M) when it is a
+// function, else -1. Evaluating the name has no effect of its own.
+func (w *worker) numOut(name string) int {
 	if name == "" {
-		return false
+		return -1
 	}
 	v, err := w.eval(name)
 	if err != nil || !v.IsValid() {
-		return false
+		return -1
 	}
 	if v.Kind() == reflect.Interface && !v.IsNil() {
 		v = v.Elem()
 	}
-	return v.Kind() == reflect.Func && v.Type().NumOut() == 0
+	if v.Kind() != reflect.Func {
+		return -1
+	}
+	return v.Type().NumOut()
+}
+
+// formatAll shows a call's several results (a []any) on one line, as
+// fmt.Println would, each formatted as a single result is.
+func formatAll(v reflect.Value) string {
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Slice {
+		return format(v)
+	}
+	parts := make([]string, v.Len())
+	for i := range parts {
+		e := v.Index(i)
+		for e.Kind() == reflect.Interface && !e.IsNil() {
+			e = e.Elem()
+		}
+		switch {
+		case e.Kind() == reflect.Interface: // a nil interface: a nil error, mostly
+			parts[i] = "<nil>"
+		case e.Type().Implements(reflect.TypeFor[error]()) && !(e.Kind() == reflect.Pointer && e.IsNil()):
+			parts[i] = e.Interface().(error).Error()
+		default:
+			parts[i] = format(e)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func (w *worker) userExpressions(exprs map[string]string) map[string]any {
