@@ -129,7 +129,7 @@ func TestFuncLiteralChunkIsAStatement(t *testing.T) {
 func TestFixSwitches(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"switch a, b := f(); a + b {\ncase 3:\n}", "{      a, b := f(); switch a + b {\ncase 3:\n} }"},
-		{"switch x := f(); x {\n}", "switch x := f(); x {\n}"},                 // one name: yaegi is right
+		{"switch x := f(); x {\n}", "switch x := f(); x {\n}"},                             // one name: yaegi is right
 		{"switch a, b := f(); {\ncase a > b:\n}", "switch a, b := f(); {\ncase a > b:\n}"}, // no tag: right too
 	} {
 		if got := FixSwitches(Chunk{Src: tc.src}).Src; got != tc.want {

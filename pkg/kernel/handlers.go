@@ -34,9 +34,10 @@ type executeRequest struct {
 // iopubSink forwards a running cell's output as iopub messages with the
 // execute_request as parent.
 type iopubSink struct {
-	k      *Kernel
-	parent *wire.Message
-	silent bool
+	k          *Kernel
+	parent     *wire.Message
+	silent     bool
+	allowStdin bool // the request allows input_request (stdin.go)
 }
 
 func (s *iopubSink) Stream(name, text string) {
@@ -82,7 +83,7 @@ func (k *Kernel) execute(sock zmq4.Socket, m *wire.Message, queue chan *wire.Mes
 	if !req.Silent {
 		k.publish("execute_input", m, map[string]any{"code": req.Code, "execution_count": count})
 	}
-	sink := &iopubSink{k: k, parent: m, silent: req.Silent}
+	sink := &iopubSink{k: k, parent: m, silent: req.Silent, allowStdin: req.AllowStdin}
 
 	res := k.run(req, store, sink)
 

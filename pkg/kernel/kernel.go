@@ -68,6 +68,7 @@ type Kernel struct {
 
 	done     chan struct{}
 	doneOnce sync.Once
+	inputs   chan *wire.Message // input_replies from the stdin channel (stdin.go)
 }
 
 type histEntry struct {
@@ -103,6 +104,7 @@ func Serve(ctx context.Context, ci wire.ConnectionInfo, opt Options) error {
 		log:       opt.Log,
 		sessionID: wire.NewID(),
 		done:      make(chan struct{}),
+		inputs:    make(chan *wire.Message, 4),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -140,6 +142,7 @@ func Serve(ctx context.Context, ci wire.ConnectionInfo, opt Options) error {
 	defer k.sess.Close()
 
 	go k.heartbeat()
+	go k.serveStdin()
 	go k.serve(k.control, "control")
 	go k.serve(k.shell, "shell")
 	// A client that connects iopub late misses the first status; a

@@ -106,3 +106,34 @@ def test_magics(kernel):
     assert content["status"] == "ok"
     content, _ = execute(kc, "x")
     assert content["status"] == "error", "x survived %reset"
+
+
+def test_a_cell_reads_stdin_from_the_front_end(kernel):
+    """fmt.Scanln in a cell becomes an input_request on the stdin channel;
+    the input_reply's value is what the cell reads."""
+    _, kc = kernel
+    asked = []
+
+    def answer(msg):
+        assert msg["msg_type"] == "input_request"
+        asked.append(msg["content"])
+        kc.input("Ada Lovelace" if len(asked) == 1 else "0.05")
+
+    outputs = []
+    code = 'import "fmt"\nvar first, last string\nvar lr float64\nfmt.Print("Name? ")\nfmt.Scanln(&first, &last)\nfmt.Scanln(&lr)\nfmt.Println("hello", last, lr*2)'
+    reply = kc.execute_interactive(code, allow_stdin=True, stdin_hook=answer,
+                                   output_hook=outputs.append, timeout=60)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert len(asked) == 2 and asked[0]["password"] is False
+    printed = "".join(o["content"]["text"] for o in outputs if o["msg_type"] == "stream")
+    assert printed == "Name? hello Lovelace 0.1\n"
+
+
+def test_without_stdin_a_cell_reads_eof(kernel):
+    """allow_stdin false (as nbclient runs notebooks): no input_request, EOF."""
+    _, kc = kernel
+    outputs = []
+    reply = kc.execute_interactive('var n int\n_, err := fmt.Scan(&n)\nfmt.Println(err)', allow_stdin=False,
+                                   output_hook=outputs.append, timeout=60)
+    assert reply["content"]["status"] == "ok"
+    assert "".join(o["content"]["text"] for o in outputs if o["msg_type"] == "stream") == "EOF\n"

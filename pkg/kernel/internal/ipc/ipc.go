@@ -45,11 +45,21 @@ type Request struct {
 	Code            string            `json:"code"`
 	Quiet           bool              `json:"quiet,omitempty"` // replay: no result, output is discarded by the parent
 	UserExpressions map[string]string `json:"user_expressions,omitempty"`
+
+	// Input answers an "input" event of the cell that is running (and is
+	// then the whole request): what the user typed, or EOF.
+	Input *Input `json:"input,omitempty"`
+}
+
+// Input is a line the user typed for a cell reading stdin.
+type Input struct {
+	Value string `json:"value"`
+	EOF   bool   `json:"eof,omitempty"` // no input to be had: the front end does not allow it, or the cell was stopped
 }
 
 // Event is one message from the child.
 type Event struct {
-	Kind string `json:"kind"` // "ready", "display", "done"
+	Kind string `json:"kind"` // "ready", "display", "input" (a cell reads stdin: answer with Request.Input), "done"
 	ID   int64  `json:"id,omitempty"`
 	Seq  int64  `json:"seq"` // sync mark written on both streams before this event
 

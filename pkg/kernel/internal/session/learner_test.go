@@ -1,6 +1,7 @@
 package session
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,107 @@ func TestRewrittenCellErrorPositions(t *testing.T) {
 	r = s.Execute("func f() (int, int) { return 1, 2 }\nswitch a, b := f(); a + b {\ncase 3:\n\tundefinedName()\n}", nil, true, &recorder{})
 	if r.Error == nil || !strings.Contains(r.Error.Value, "line 4:") {
 		t.Errorf("an error in a rewritten switch: %+v, want it on line 4", r.Error)
+	}
+}
+
+// inputRecorder answers a cell's reads of stdin with lines, in order, and
+// then EOF.
+type inputRecorder struct {
+	recorder
+	answers []string
+	asked   int
+}
+
+func (r *inputRecorder) Input(prompt string, password bool, stop <-chan struct{}) (string, error) {
+	r.asked++
+	if len(r.answers) == 0 {
+		return "", io.EOF
+	}
+	l := r.answers[0]
+	r.answers = r.answers[1:]
+	return l, nil
+}
+
+// A cell that reads stdin asks the front end for each line: fmt.Scan,
+// fmt.Scanln and a bufio.Reader on os.Stdin alike. Without an answer (a
+// front end that allows no input), the cell reads EOF.
+func TestStdinAsksTheFrontEnd(t *testing.T) {
+	s := newSession(t)
+	mustOK(t, s, "import (\n\t\"bufio\"\n\t\"fmt\"\n\t\"os\"\n)")
+	rec := &inputRecorder{answers: []string{"Ada", "0.1 1e-8", "a whole line, with spaces"}}
+	r := s.Execute(`var name string
+fmt.Print("Name? ")
+fmt.Scanln(&name)
+var lr, eps float64
+n, err := fmt.Scan(&lr, &eps)
+line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+fmt.Println("hello", name, n, err, lr/eps, line)`, nil, true, rec)
+	if r.Error != nil {
+		t.Fatalf("%s: %s", r.Error.Name, r.Error.Value)
+	}
+	if want := "Name? hello Ada 2 <nil> 1e+07 a whole line, with spaces\n\n"; rec.out.String() != want {
+		t.Errorf("printed %q, want %q", rec.out.String(), want)
+	}
+	if rec.asked != 3 {
+		t.Errorf("asked %d times, want 3", rec.asked)
+	}
+	// A plain Sink cannot ask: the cell reads EOF at once.
+	plain := &recorder{}
+	r = s.Execute("var x int\n_, err2 := fmt.Scan(&x)\nfmt.Println(err2)", nil, true, plain)
+	if r.Error != nil || plain.out.String() != "EOF\n" {
+		t.Errorf("without input: %+v, printed %q", r.Error, plain.out.String())
+	}
+}
+
+// A replay never asks for input: the replayed cell reads EOF, quietly.
+func TestReplayDoesNotAskForInput(t *testing.T) {
+	s := newSession(t)
+	rec := &inputRecorder{answers: []string{"7"}}
+	if r := s.Execute("import \"fmt\"\nvar k int\nfmt.Scan(&k)\nfmt.Println(\"read\", k)", nil, true, rec); r.Error != nil || rec.asked != 1 {
+		t.Fatalf("%+v, asked %d", r.Error, rec.asked)
+	}
+	loop := &inputRecorder{recorder: recorder{lines: make(chan string, 10)}}
+	done := make(chan Result)
+	go func() { done <- s.Execute("fmt.Println(\"looping\")\nfor {}", nil, true, loop) }()
+	<-loop.lines
+	s.Interrupt()
+	if r := <-done; r.Error == nil || r.Error.Name != "Interrupted" {
+		t.Fatalf("%+v", r.Error)
+	}
+	if loop.asked != 0 {
+		t.Errorf("the replay asked for input %d times", loop.asked)
+	}
+	if got := resultText(mustOK(t, s, "k")); got != "0" {
+		t.Errorf("after the replay k = %s, want 0 (the replay read EOF)", got)
+	}
+}
+
+// waitingInput blocks until the cell is stopped.
+type waitingInput struct {
+	recorder
+	asked chan struct{}
+}
+
+func (w *waitingInput) Input(prompt string, password bool, stop <-chan struct{}) (string, error) {
+	close(w.asked)
+	<-stop
+	return "", io.EOF
+}
+
+// A cell waiting for input can be interrupted.
+func TestInterruptWhileWaitingForInput(t *testing.T) {
+	s := newSession(t)
+	w := &waitingInput{asked: make(chan struct{})}
+	done := make(chan Result)
+	go func() { done <- s.Execute("import \"fmt\"\nvar v string\nfmt.Scanln(&v)", nil, true, w) }()
+	<-w.asked
+	if !s.Interrupt() {
+		t.Fatal("no running cell to interrupt")
+	}
+	if r := <-done; r.Error == nil || r.Error.Name != "Interrupted" {
+		t.Fatalf("%+v", r.Error)
+	}
+	if got := resultText(mustOK(t, s, "1 + 1")); got != "2" {
+		t.Errorf("after the interrupt: %q", got)
 	}
 }

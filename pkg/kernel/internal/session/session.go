@@ -35,6 +35,15 @@ type Sink interface {
 	Display(b *ipc.Bundle)
 }
 
+// InputSink is a Sink that can also ask the user for a line of input when
+// the cell reads stdin (fmt.Scan, os.Stdin). Input returns io.EOF when
+// there is none to be had, and must give up when stop is closed (the cell
+// was stopped meanwhile). A Sink without it gives the cell EOF.
+type InputSink interface {
+	Sink
+	Input(prompt string, password bool, stop <-chan struct{}) (string, error)
+}
+
 // Result is the outcome of one cell.
 type Result struct {
 	Result          *ipc.Bundle
@@ -313,6 +322,12 @@ func (c *child) exec(req ipc.Request, sink Sink) (ipc.Event, error) {
 			if sink != nil && ev.Display != nil {
 				sink.Display(ev.Display)
 			}
+		case "input":
+			c.handledUpTo(ev.Seq) // the prompt printed before it is out
+			in := c.input(sink)
+			if err := ipc.WriteFrame(c.req, ipc.Request{Input: &in}); err != nil {
+				return ipc.Event{}, errChildGone
+			}
 		case "done":
 			if ev.ID == req.ID {
 				// Output after done (a goroutine the cell left running)
@@ -324,6 +339,20 @@ func (c *child) exec(req ipc.Request, sink Sink) (ipc.Event, error) {
 		}
 		c.handledUpTo(ev.Seq)
 	}
+}
+
+// input asks sink for the line a cell waits for; EOF if it cannot say, or
+// if the child goes meanwhile (an interrupt).
+func (c *child) input(sink Sink) ipc.Input {
+	is, ok := sink.(InputSink)
+	if !ok {
+		return ipc.Input{EOF: true}
+	}
+	line, err := is.Input("", false, c.exited)
+	if err != nil {
+		return ipc.Input{EOF: true}
+	}
+	return ipc.Input{Value: line}
 }
 
 // Execute runs a cell. store decides whether a successful cell joins the

@@ -53,6 +53,12 @@ type worker struct {
 	running int64 // ID of the request being run, for displays
 
 	imports *cells.Imports // what the session has imported, by name
+
+	// inMu guards reading the request pipe, which a cell reading stdin
+	// does too (stdin.go), and whether a cell is running.
+	inMu   sync.Mutex
+	inCell bool
+	quiet  bool // the running cell is a replay: it may not ask for input
 }
 
 // Main runs the child until the parent closes the request pipe.
@@ -81,13 +87,25 @@ func Main() error {
 	}
 	for {
 		var req ipc.Request
-		if err := ipc.ReadFrame(w.in, &req); err != nil {
+		w.inMu.Lock()
+		err := ipc.ReadFrame(w.in, &req)
+		w.inCell, w.quiet = err == nil, req.Quiet
+		w.inMu.Unlock()
+		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return err
 		}
+		if req.Input != nil {
+			continue // an answer that came too late for its cell
+		}
 		ev := w.run(req)
+		// A goroutine of the cell may be waiting for input: its answer
+		// comes before the parent reads done.
+		w.inMu.Lock()
+		w.inCell = false
+		w.inMu.Unlock()
 		if err := w.send(ev); err != nil {
 			return err
 		}
@@ -114,13 +132,22 @@ func setLimits() error {
 
 // reset makes a fresh interpreter with every preloaded package.
 func (w *worker) reset() error {
+	// os.Stdin in a cell is stdin.go's reader only with yaegi's "special
+	// stdio" (read from the environment at New); os.Stdout and os.Stderr
+	// are then put back to the *os.File a cell expects (WriteString, Fd).
+	os.Setenv("YAEGI_SPECIAL_STDIO", "1")
 	i := interp.New(interp.Options{
+		Stdin:  &stdin{w: w},
 		Stdout: w.stdout,
 		Stderr: &panicFilter{w: w.stderr},
 		Args:   []string{"cell"},
 	})
+	os.Unsetenv("YAEGI_SPECIAL_STDIO")
 	if err := i.Use(stdlib.Symbols); err != nil {
 		return fmt.Errorf("loading the standard library: %w", err)
+	}
+	if err := i.Use(interp.Exports{"os/os": {"Stdout": reflect.ValueOf(&w.stdout).Elem(), "Stderr": reflect.ValueOf(&w.stderr).Elem()}}); err != nil {
+		return fmt.Errorf("setting os.Stdout: %w", err)
 	}
 	if err := i.Use(symbols.Symbols); err != nil {
 		return fmt.Errorf("loading the preloaded packages: %w", err)
