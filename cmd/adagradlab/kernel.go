@@ -18,13 +18,17 @@ func init() {
 }
 
 const kernelUsage = `Usage:
-  adagradlab kernel install [--user | --sys-prefix | --prefix DIR]
-  adagradlab kernel uninstall [--user | --sys-prefix | --prefix DIR]
-  adagradlab kernel CONNECTION_FILE
+  adagradlab kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
+  adagradlab kernel uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
+  adagradlab kernel [--gophernotes] CONNECTION_FILE
 
 install writes the kernelspec "adagradlab" (display name "Go (Adagrad)")
 pointing at this binary; --user (the default) uses your Jupyter data folder,
 --sys-prefix the active virtual environment, --prefix DIR DIR/share/jupyter.
+--name gophernotes installs it under gophernotes' name, so that notebooks
+written for gophernotes open with it, with gophernotes' display functions
+(--gophernotes: display.HTML and the rest return the Data, and Display
+shows it).
 Jupyter itself runs "adagradlab kernel CONNECTION_FILE".
 `
 
@@ -39,6 +43,13 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 	case "install", "uninstall":
 		return kernelInstall(args[0], args[1:], stdout, stderr)
 	}
+	opt := kernel.Options{}
+	if args[0] == "--gophernotes" {
+		opt.Gophernotes, args = true, args[1:]
+		if len(args) == 0 {
+			return usagef("missing the connection file after --gophernotes")
+		}
+	}
 	if len(args) > 1 {
 		return usagef("unexpected arguments after the connection file: %v", args[1:])
 	}
@@ -47,7 +58,7 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 	signal.Ignore(syscall.SIGINT)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	return kernel.Run(ctx, args[0], kernel.Options{})
+	return kernel.Run(ctx, args[0], opt)
 }
 
 func kernelInstall(verb string, args []string, stdout, stderr io.Writer) error {
@@ -55,6 +66,7 @@ func kernelInstall(verb string, args []string, stdout, stderr io.Writer) error {
 	user := fs.Bool("user", false, "the user's Jupyter data folder (default)")
 	sysPrefix := fs.Bool("sys-prefix", false, "the active Python environment ($VIRTUAL_ENV or python3's sys.prefix)")
 	prefix := fs.String("prefix", "", "install under `DIR`/share/jupyter/kernels")
+	name := fs.String("name", kernel.SpecName, "the kernelspec's `NAME` (gophernotes: open gophernotes' notebooks with this kernel)")
 	if err := parseFlags(fs, args, kernelUsage+"\nFlags:\n", stderr); err != nil {
 		return err
 	}
@@ -75,7 +87,7 @@ func kernelInstall(verb string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if verb == "uninstall" {
-		spec, err := kernel.Uninstall(dir)
+		spec, err := kernel.Uninstall(dir, *name)
 		if err != nil {
 			return err
 		}
@@ -86,11 +98,11 @@ func kernelInstall(verb string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("finding this binary: %w", err)
 	}
-	spec, err := kernel.Install(dir, exe)
+	spec, err := kernel.Install(dir, exe, *name)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "installed kernelspec %s in %s\n", kernel.SpecName, spec)
+	fmt.Fprintf(stdout, "installed kernelspec %s in %s\n", *name, spec)
 	return nil
 }
 

@@ -73,3 +73,24 @@ func TestKernelUsage(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 }
+
+// Installed as "gophernotes", the kernel is what a gophernotes notebook's
+// metadata names; a name Jupyter would not take is refused.
+func TestKernelInstallAsGophernotes(t *testing.T) {
+	prefix := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"kernel", "install", "--prefix", prefix, "--name", "gophernotes"}, &out, &errb); code != 0 {
+		t.Fatalf("install exit %d: %s", code, errb.String())
+	}
+	spec := filepath.Join(prefix, "share", "jupyter", "kernels", "gophernotes", "kernel.json")
+	if _, err := os.Stat(spec); err != nil || !strings.Contains(out.String(), "installed kernelspec gophernotes") {
+		t.Fatalf("%v; said %q", err, out.String())
+	}
+	if code := run([]string{"kernel", "uninstall", "--prefix", prefix, "--name", "gophernotes"}, &out, &errb); code != 0 {
+		t.Fatalf("uninstall exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"kernel", "install", "--prefix", prefix, "--name", "../evil"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "kernel name") {
+		t.Fatalf("a bad name: exit %d: %s", code, errb.String())
+	}
+}

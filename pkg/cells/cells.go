@@ -115,7 +115,18 @@ func isDecl(t token.Token) bool {
 }
 
 // Split cuts a cell into chunks to evaluate in order.
-func Split(src string) []Chunk {
+func Split(src string) []Chunk { return Options{}.Split(src) }
+
+// Options change how a cell is read.
+type Options struct {
+	// DisplayReturnsData: display.X(…) returns the Data to show (gophernotes'
+	// display package) rather than showing it itself, so a trailing one is
+	// the cell's value.
+	DisplayReturnsData bool
+}
+
+// Split cuts a cell into chunks to evaluate in order.
+func (o Options) Split(src string) []Chunk {
 	stmts, _ := scanStmts(src)
 	var chunks []Chunk
 	var last *stmt
@@ -138,7 +149,7 @@ func Split(src string) []Chunk {
 	}
 	if last != nil && len(chunks) > 0 {
 		c := &chunks[len(chunks)-1]
-		if !c.Decl && isExprStmt(src[last.start:last.end]) {
+		if !c.Decl && isExprStmt(src[last.start:last.end], o.DisplayReturnsData) {
 			c.Expr = true
 			c.CallFun = callName(src[last.start:last.end])
 		}
@@ -186,7 +197,7 @@ func pad(src string, _ int, chunk string, end int) string {
 // isExprStmt reports whether one statement is an expression worth showing:
 // not an assignment or declaration, and not a call of a print function
 // whose (n, err) results nobody wants to see.
-func isExprStmt(s string) bool {
+func isExprStmt(s string, displayReturnsData bool) bool {
 	e, err := parser.ParseExpr(strings.TrimRight(strings.TrimSpace(s), ";"))
 	if err != nil {
 		return false
@@ -200,7 +211,7 @@ func isExprStmt(s string) bool {
 				(strings.HasPrefix(sel.Sel.Name, "Print") || strings.HasPrefix(sel.Sel.Name, "Fprint")) {
 				return false
 			}
-			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "display" {
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "display" && !displayReturnsData {
 				return false // display functions show things themselves and return an error
 			}
 		}

@@ -2,9 +2,10 @@
 // than text: images, HTML, Markdown, LaTeX, JSON, tables and plots.
 //
 // The names follow gophernotes' display package (PNG, SVG, HTML, Markdown,
-// Math, Latex, JSON, JPEG, Image, MakeData, Display) so its notebooks run
-// unchanged. Each function publishes at once, as a display_data message,
-// wherever it is called in the cell. Handles add what gophernotes lacks:
+// Math, Latex, JSON, JPEG, Image, MakeData, Display), but each function
+// here publishes at once, as a display_data message, wherever it is called
+// in the cell; package display/gophernotes has gophernotes' signatures
+// (they return the Data), for its notebooks. Handles add what gophernotes lacks:
 // a display that is updated in place, for live training curves.
 //
 // The kernel installs the publisher; outside a kernel (a plain Go program or

@@ -20,6 +20,20 @@ import (
 // SpecName is the kernelspec's name: `jupyter kernelspec list` shows it.
 const SpecName = "adagradlab"
 
+// GophernotesName is gophernotes' kernelspec name. Installed under it, the
+// kernel runs with Options.Gophernotes.
+const GophernotesName = "gophernotes"
+
+// CheckName checks a kernelspec name: Jupyter allows letters, digits, ".",
+// "-" and "_". Installing as "gophernotes" makes notebooks written for
+// gophernotes open with this kernel, their metadata unchanged.
+func CheckName(name string) error {
+	if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" || name == "." || name == ".." {
+		return fmt.Errorf("kernel name %q: use letters, digits, '.', '-' and '_' only", name)
+	}
+	return nil
+}
+
 // Spec is the kernel.json Jupyter reads.
 type Spec struct {
 	Argv          []string       `json:"argv"`
@@ -101,12 +115,20 @@ func pythonPrefix() (string, error) {
 
 // Install writes the kernelspec for exe into kernelsDir/adagradlab and
 // returns that folder. Every file is written atomically.
-func Install(kernelsDir, exe string) (string, error) {
+func Install(kernelsDir, exe, name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
 	spec, err := NewSpec(exe)
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(kernelsDir, SpecName)
+	if name == GophernotesName {
+		// gophernotes' display functions too (Options.Gophernotes).
+		spec.Argv = []string{spec.Argv[0], "kernel", "--gophernotes", "{connection_file}"}
+		spec.DisplayName = "Go (Adagrad, as gophernotes)"
+	}
+	dir := filepath.Join(kernelsDir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating %s: %w", dir, err)
 	}
@@ -132,10 +154,13 @@ func Install(kernelsDir, exe string) (string, error) {
 
 // Uninstall removes the kernelspec folder; a missing one is an error the
 // user should hear about (wrong --prefix?).
-func Uninstall(kernelsDir string) (string, error) {
-	dir := filepath.Join(kernelsDir, SpecName)
+func Uninstall(kernelsDir, name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(kernelsDir, name)
 	if _, err := os.Stat(filepath.Join(dir, "kernel.json")); errors.Is(err, os.ErrNotExist) {
-		return dir, fmt.Errorf("no %s kernel installed in %s", SpecName, kernelsDir)
+		return dir, fmt.Errorf("no %s kernel installed in %s", name, kernelsDir)
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return dir, fmt.Errorf("removing %s: %w", dir, err)

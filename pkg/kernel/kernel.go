@@ -50,6 +50,10 @@ type Options struct {
 	ChildCommand func() *exec.Cmd
 	// Log receives diagnostics (default: stderr, which Jupyter shows in its log).
 	Log *log.Logger
+	// Gophernotes makes display in every cell gophernotes' display package
+	// (pkg/display/gophernotes: constructors return the Data) and defines
+	// Display, so that notebooks written for gophernotes run unchanged.
+	Gophernotes bool
 }
 
 // Kernel is one running kernel.
@@ -97,6 +101,17 @@ func Serve(ctx context.Context, ci wire.ConnectionInfo, opt Options) error {
 			return fmt.Errorf("finding this executable to start the cell runner: %w", err)
 		}
 		opt.ChildCommand = func() *exec.Cmd { return exec.Command(exe, "kernel-exec") }
+	}
+	if opt.Gophernotes {
+		command := opt.ChildCommand
+		opt.ChildCommand = func() *exec.Cmd {
+			c := command()
+			if c.Env == nil {
+				c.Env = os.Environ()
+			}
+			c.Env = append(c.Env, worker.EnvGophernotes+"=1")
+			return c
+		}
 	}
 	k := &Kernel{
 		conn:      ci,

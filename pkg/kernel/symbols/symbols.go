@@ -12,7 +12,7 @@ package symbols
 
 import "reflect"
 
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/gonum/floats gonum.org/v1/gonum/mat github.com/adagradlab/adagradlab/pkg/display github.com/adagradlab/adagradlab/pkg/adagrad github.com/adagradlab/adagradlab/plots
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/gonum/floats gonum.org/v1/gonum/mat github.com/adagradlab/adagradlab/pkg/display github.com/adagradlab/adagradlab/pkg/display/gophernotes github.com/adagradlab/adagradlab/pkg/adagrad github.com/adagradlab/adagradlab/plots
 //go:generate go run ../internal/complete/gendocs -o ../internal/complete/docs.json.gz
 
 // Symbols is filled by the generated files' init functions: import path and
@@ -30,6 +30,7 @@ var Packages = []string{
 	"gonum.org/v1/gonum/floats",
 	"gonum.org/v1/gonum/mat",
 	"github.com/adagradlab/adagradlab/pkg/display",
+	"github.com/adagradlab/adagradlab/pkg/display/gophernotes",
 	"github.com/adagradlab/adagradlab/pkg/adagrad",
 	"github.com/adagradlab/adagradlab/plots",
 }

@@ -39,6 +39,9 @@ const (
 	DefaultMemoryMB = 4096 // RLIMIT_AS (address space, not RSS): enough for gonum work, far from 50 GB
 	MaxStackMB      = 256  // per goroutine; Go's default is 1 GB
 	EnvMemoryMB     = "ADAGRADLAB_KERNEL_MEMORY_MB"
+	// EnvGophernotes set to 1: display is gophernotes' display package
+	// (pkg/display/gophernotes), and Display is defined, in every cell.
+	EnvGophernotes = "ADAGRADLAB_KERNEL_GOPHERNOTES"
 )
 
 type worker struct {
@@ -153,8 +156,17 @@ func (w *worker) reset() error {
 		return fmt.Errorf("loading the preloaded packages: %w", err)
 	}
 	// display is there in every cell, as in gophernotes.
-	if _, err := i.Eval(`import "github.com/adagradlab/adagradlab/pkg/display"`); err != nil {
+	displayPath := "github.com/adagradlab/adagradlab/pkg/display"
+	if os.Getenv(EnvGophernotes) == "1" {
+		displayPath += "/gophernotes"
+	}
+	if _, err := i.Eval(`import display "` + displayPath + `"`); err != nil {
 		return fmt.Errorf("importing display: %w", err)
+	}
+	if os.Getenv(EnvGophernotes) == "1" {
+		if _, err := i.Eval(`var Display = display.Display`); err != nil {
+			return fmt.Errorf("defining Display: %w", err)
+		}
 	}
 	// A trailing call with several results is spread into this compiled
 	// function (cells.AllResults): yaegi alone hands back the first.
@@ -166,7 +178,7 @@ func (w *worker) reset() error {
 	}
 	w.interp = i
 	w.imports = cells.NewImports(pkgName)
-	w.imports.Names["display"] = "github.com/adagradlab/adagradlab/pkg/display"
+	w.imports.Names["display"] = displayPath
 	return nil
 }
 
@@ -200,7 +212,7 @@ func (w *worker) publish(m display.Message) error {
 func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 	ev = ipc.Event{Kind: "done", ID: req.ID}
 	w.running = req.ID
-	chunks := cells.Split(req.Code)
+	chunks := cells.Options{DisplayReturnsData: os.Getenv(EnvGophernotes) == "1"}.Split(req.Code)
 	for n, c := range chunks {
 		last := n == len(chunks)-1
 		outs := -1 // the trailing call's results, where it is one
