@@ -44,3 +44,21 @@ func TestNotebookMixedCells(t *testing.T) {
 		t.Errorf("a whole file in a cell: %s", dump(qs))
 	}
 }
+
+// A helper redefined in a later cell is what the graded function calls, as
+// in the kernel; a switch whose init declares two names takes the right
+// case, as in the kernel.
+func TestNotebookRedefinitionAndSwitch(t *testing.T) {
+	cells := []string{
+		"import \"math\"\nfunc rate(eta, g, eps float64) float64 { return eta }",
+		"func FirstStepLR(eta, g, eps float64) float64 { return rate(eta, g, eps) }",
+		// The learner fixes the helper afterwards.
+		"func rate(eta, g, eps float64) float64 { return eta / (math.Sqrt(g*g) + eps) }",
+		"func pair(g float64) (float64, float64) { return 1, math.Abs(g) }\n" +
+			"func FirstStepRatio(g float64) float64 {\n\tswitch one, a := pair(g); a > 0 {\n\tcase true:\n\t\treturn one / a\n\t}\n\treturn 0\n}",
+	}
+	qs := grade(t, newChecker(t, Options{Questions: []string{"q1"}}), Input{Cells: cells})
+	if qs[0].Status != result.Passed {
+		t.Errorf("%s", dump(qs))
+	}
+}

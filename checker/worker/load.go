@@ -101,20 +101,23 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 			return err
 		}
 		imps := cells.NewImports(nil) // a cell may import again what an earlier one did
+		funcs := cells.NewFuncs()     // as the kernel does: a redefinition rebinds its callers
 		for i, cell := range srcs {
 			for _, ch := range cellChunks(cell) {
-				src := ch.Src
 				if ch.Decl {
-					src = imps.DropRepeats(src)
+					ch.Src = imps.DropRepeats(ch.Src)
 				}
-				if _, err := it.Eval(src); err != nil {
+				if _, err := it.Eval(ch.Src); err != nil {
 					// A notebook keeps going past a failing cell; so does
 					// grading. The error goes into the feedback.
 					notes = append(notes, fmt.Sprintf("cell %d: %v", nums[i], err))
 					break // what follows in the cell may need what failed
 				}
 				if ch.Decl {
-					imps.Note(src)
+					imps.Note(ch.Src)
+					for _, src := range funcs.Redeclare(ch) {
+						it.Eval(src) // one that fails keeps the old definition, as in the kernel
+					}
 				}
 			}
 		}

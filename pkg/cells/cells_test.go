@@ -156,3 +156,19 @@ func TestAllResults(t *testing.T) {
 		t.Errorf("position: %q", msg)
 	}
 }
+
+func TestFuncsRedeclare(t *testing.T) {
+	f := NewFuncs()
+	decl := func(src string) []string { return f.Redeclare(Chunk{Src: src, Decl: true}) }
+	decl("func lr() float64 { return 0.1 }")
+	decl("func step(g float64) float64 { return lr() * g }")
+	decl("func twice(g float64) float64 { return 2 * step(g) }\nfunc other() int { return 1 }")
+	if got := decl("func other() int { return 2 }"); len(got) != 0 {
+		t.Errorf("nothing calls other, yet %q", got)
+	}
+	got := decl("func lr() float64 { return 0.5 }")
+	want := []string{"func step(g float64) float64 { return lr() * g }", "func twice(g float64) float64 { return 2 * step(g) }"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q (callers, transitively, in declaration order)", got, want)
+	}
+}

@@ -56,6 +56,7 @@ type worker struct {
 	running int64 // ID of the request being run, for displays
 
 	imports *cells.Imports // what the session has imported, by name
+	funcs   *cells.Funcs   // every function declared, to rebind callers on a redefinition
 
 	// inMu guards reading the request pipe, which a cell reading stdin
 	// does too (stdin.go), and whether a cell is running.
@@ -177,6 +178,7 @@ func (w *worker) reset() error {
 		return fmt.Errorf("importing the results helper: %w", err)
 	}
 	w.interp = i
+	w.funcs = cells.NewFuncs()
 	w.imports = cells.NewImports(pkgName)
 	w.imports.Names["display"] = displayPath
 	return nil
@@ -250,6 +252,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 		}
 		if c.Decl {
 			w.imports.Note(c.Src)
+			w.rebind(c)
 		}
 		switch {
 		case !last || !c.Expr || req.Quiet || outs == 0:
@@ -284,6 +287,25 @@ func (w *worker) eval(src string) (v reflect.Value, err error) {
 	}()
 	return w.interp.Eval(src)
 }
+
+// rebind evaluates again the earlier functions that call a function the
+// chunk declared again, so that they call the new one (cells.Funcs). One
+// that no longer compiles keeps the old one, and the cell's stderr says so.
+func (w *worker) rebind(c cells.Chunk) {
+	for _, src := range w.funcs.Redeclare(c) {
+		if _, err := w.eval(src); err != nil {
+			name := strings.TrimSpace(strings.TrimPrefix(src, "func"))
+			if i := strings.IndexAny(name, "(["); i > 0 {
+				name = name[:i]
+			}
+			// The error's positions are in the old declaration, not this cell.
+			msg := positionRE.ReplaceAllString(err.Error(), "")
+			fmt.Fprintf(w.stderr, "note: %s (from an earlier cell) still calls the old definition: with the new one it does not compile: %s\n", name, msg)
+		}
+	}
+}
+
+var positionRE = regexp.MustCompile(`(?:_\.go:)?\d+:\d+: `)
 
 // numOut is the number of results of name (f, pkg.F, x.M) when it is a
 // function, else -1. Evaluating the name has no effect of its own.
