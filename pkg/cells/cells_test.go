@@ -172,3 +172,29 @@ func TestFuncsRedeclare(t *testing.T) {
 		t.Errorf("got %q, want %q (callers, transitively, in declaration order)", got, want)
 	}
 }
+
+func TestReplayFilter(t *testing.T) {
+	imports := map[string]string{"os": "os", "exec": "os/exec", "fmt": "fmt"}
+	funcs := NewFuncs()
+	funcs.Redeclare(Chunk{Decl: true, Src: "func save() { os.WriteFile(\"f\", nil, 0o644) }\nfunc viaSave() { save() }\nfunc pure() int { return 1 }"})
+	r := NewReplay()
+	src := "x := pure()\nviaSave()\nf, _ := os.Create(\"g\")\ny := x + 1\nf.Close()\nout, _ := exec.Command(\"ls\").Output()\nz := len(out) + y\nfmt.Println(x)"
+	c, left := r.Filter(Chunk{Src: src}, imports, funcs)
+	if !left {
+		t.Fatal("nothing left out")
+	}
+	kept := strings.Fields(strings.ReplaceAll(c.Src, "\n", " ; "))
+	got := strings.Join(kept, " ")
+	want := "x := pure() ; ; ; y := x + 1 ; ; ; ; fmt.Println(x)"
+	if got != want {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+	if len(c.Src) != len(src) || strings.Count(c.Src, "\n") != strings.Count(src, "\n") {
+		t.Error("positions moved")
+	}
+	// z used out, which a left-out statement defined: later cells' uses go too.
+	c, _ = r.Filter(Chunk{Src: "w := z * 2\nv := y"}, imports, funcs)
+	if strings.Contains(c.Src, "w :=") || !strings.Contains(c.Src, "v := y") {
+		t.Errorf("a later cell: %q", c.Src)
+	}
+}

@@ -23,6 +23,7 @@ type Funcs struct {
 type funcDecl struct {
 	src   string          // the declaration, as written
 	calls map[string]bool // identifiers its body uses
+	sels  map[string]bool // and the x.Sel selectors on a name: "os.WriteFile"
 	seq   int             // when it was (last) declared
 }
 
@@ -57,7 +58,8 @@ func (f *Funcs) Redeclare(c Chunk) []string {
 			changed = append(changed, name)
 		}
 		f.seq++
-		f.decls[name] = funcDecl{src: c.Src[start:end], calls: identsIn(fd.Body), seq: f.seq}
+		ids, sels := usesIn(fd.Body)
+		f.decls[name] = funcDecl{src: c.Src[start:end], calls: ids, sels: sels, seq: f.seq}
 	}
 	if len(changed) == 0 {
 		return nil
@@ -90,13 +92,20 @@ func (f *Funcs) Redeclare(c Chunk) []string {
 	return out
 }
 
-func identsIn(n ast.Node) map[string]bool {
-	ids := map[string]bool{}
+// usesIn lists the identifiers n uses, and its selectors on a name
+// ("os.WriteFile").
+func usesIn(n ast.Node) (ids, sels map[string]bool) {
+	ids, sels = map[string]bool{}, map[string]bool{}
 	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			ids[id.Name] = true
+		switch x := n.(type) {
+		case *ast.Ident:
+			ids[x.Name] = true
+		case *ast.SelectorExpr:
+			if id, ok := x.X.(*ast.Ident); ok {
+				sels[id.Name+"."+x.Sel.Name] = true
+			}
 		}
 		return true
 	})
-	return ids
+	return ids, sels
 }

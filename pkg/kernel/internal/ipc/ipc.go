@@ -72,7 +72,10 @@ type Event struct {
 	// Partial is set when a cell failed after some of its chunks ran: the
 	// chunks that did run, to replay after a restart (their definitions
 	// are in the session even though the cell failed).
-	Partial string            `json:"partial,omitempty"`
+	Partial string `json:"partial,omitempty"`
+	// LeftOut is set in a replay: the cell had statements that write files
+	// or start processes, which were not run again (cells.Replay).
+	LeftOut bool              `json:"left_out,omitempty"`
 	Exports []string          `json:"exports,omitempty"` // names declared so far, for completion
 	Types   map[string]string `json:"types,omitempty"`   // their types, for inspect
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -180,5 +181,32 @@ func TestInterruptWhileWaitingForInput(t *testing.T) {
 	}
 	if got := resultText(mustOK(t, s, "1 + 1")); got != "2" {
 		t.Errorf("after the interrupt: %q", got)
+	}
+}
+
+// A replay after an interrupt brings definitions back without writing
+// files again: statements that write (os.WriteFile, or a function of the
+// session that does), and those that use what they defined, are left out.
+func TestReplayWritesNoFileAgain(t *testing.T) {
+	dir := t.TempDir()
+	log := dir + "/log.txt"
+	s := newSession(t)
+	mustOK(t, s, "import (\n\t\"fmt\"\n\t\"os\"\n\t\"strings\"\n)")
+	mustOK(t, s, "func save(s string) {\n\tb, _ := os.ReadFile(\""+log+"\")\n\tos.WriteFile(\""+log+"\", append(b, s...), 0o644)\n}")
+	mustOK(t, s, "lr := 0.1\nsave(\"a\")\nn := strings.Count(\"aaa\", \"a\")\nf, _ := os.Create(\""+dir+"/out.txt\")\nf.WriteString(\"x\")\nf.Close()")
+	mustOK(t, s, "os.WriteFile(\""+log+"\", []byte(\"b\"), 0o644)\nnext := lr * 2")
+	rec := &recorder{lines: make(chan string, 10)}
+	done := make(chan Result)
+	go func() { done <- s.Execute("import \"fmt\"\nfmt.Println(\"looping\")\nfor {}", nil, true, rec) }()
+	<-rec.lines
+	s.Interrupt()
+	if r := <-done; r.Error == nil || r.Error.Name != "Interrupted" || !strings.Contains(r.Error.Value, "In 2 of them, what writes files") {
+		t.Fatalf("%+v", r.Error)
+	}
+	if b, err := os.ReadFile(log); err != nil || string(b) != "b" {
+		t.Errorf("log.txt holds %q (%v) after the replay, want \"b\": written again", b, err)
+	}
+	if got := resultText(mustOK(t, s, "fmt.Sprint(lr, n, next)")); got != "0.1 3 0.2" {
+		t.Errorf("after the replay lr, n, next = %s, want 0.1 3 0.2", got)
 	}
 }

@@ -469,6 +469,7 @@ func (s *Session) restore() string {
 		return "A fresh Go session is ready."
 	}
 	start := time.Now()
+	leftOut := 0
 	for i, code := range s.history {
 		s.nextID++
 		ev, err := c.exec(ipc.Request{ID: s.nextID, Code: code, Quiet: true}, nil)
@@ -481,9 +482,16 @@ func (s *Session) restore() string {
 			return fmt.Sprintf("The session was restarted; replaying earlier cells stopped at cell %d of %d, so the definitions of the last %d are lost: run them again.", i+1, len(s.history)+lost, lost)
 		}
 		s.exports, s.types = ev.Exports, ev.Types
+		if ev.LeftOut {
+			leftOut++
+		}
 	}
 	s.opt.Log("replayed %d cells in %v", len(s.history), time.Since(start))
-	return fmt.Sprintf("The session was restored: %d earlier cell(s) replayed quietly.", len(s.history))
+	note := fmt.Sprintf("The session was restored: %d earlier cell(s) replayed quietly.", len(s.history))
+	if leftOut > 0 {
+		note += fmt.Sprintf(" In %d of them, what writes files or starts processes (and what it defined) was not run again.", leftOut)
+	}
+	return note
 }
 
 func (s *Session) ensureChild() (*child, error) {

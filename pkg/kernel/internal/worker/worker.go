@@ -57,6 +57,7 @@ type worker struct {
 
 	imports *cells.Imports // what the session has imported, by name
 	funcs   *cells.Funcs   // every function declared, to rebind callers on a redefinition
+	replay  *cells.Replay  // while replaying after a restart: what is left out
 
 	// inMu guards reading the request pipe, which a cell reading stdin
 	// does too (stdin.go), and whether a cell is running.
@@ -214,6 +215,14 @@ func (w *worker) publish(m display.Message) error {
 func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 	ev = ipc.Event{Kind: "done", ID: req.ID}
 	w.running = req.ID
+	// A replay is the quiet requests a fresh child gets first; it ends at
+	// the first cell the user runs.
+	switch {
+	case !req.Quiet:
+		w.replay = nil
+	case w.replay == nil:
+		w.replay = cells.NewReplay()
+	}
 	chunks := cells.Options{DisplayReturnsData: os.Getenv(EnvGophernotes) == "1"}.Split(req.Code)
 	for n, c := range chunks {
 		last := n == len(chunks)-1
@@ -227,6 +236,12 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 			}
 			c = cells.FixSwitches(c)
 		} else {
+			if w.replay != nil {
+				// No file written, no process started a second time.
+				var left bool
+				c, left = w.replay.Filter(c, w.imports.Names, w.funcs)
+				ev.LeftOut = ev.LeftOut || left
+			}
 			c = cells.Wrap(cells.FixSwitches(c))
 			if last && c.Expr && !req.Quiet {
 				if outs = w.numOut(c.CallFun); outs > 1 {
