@@ -210,3 +210,35 @@ func TestReplayWritesNoFileAgain(t *testing.T) {
 		t.Errorf("after the replay lr, n, next = %s, want 0.1 3 0.2", got)
 	}
 }
+
+// Errors say what Go would, in the cell's lines, without the
+// interpreter's internals; a panic shows the learner's frames.
+func TestErrorsSpeakGo(t *testing.T) {
+	s := newSession(t)
+	mustOK(t, s, "func inner(xs []int) int {\n\treturn xs[5]\n}\n\nfunc outer() int {\n\treturn inner([]int{1})\n}")
+	cases := []struct{ cell, name, value string }{
+		{"x := 1\n\nouter()", "panic", "runtime error: index out of range"},
+		{"func f() int { return \"s\" }", "CompileError", `line 1:23: cannot use "s" (type string) as type int in return argument`},
+		{"var p *struct{ A int }\np.A", "panic", "runtime error: invalid memory address or nil pointer dereference"},
+		{"import \"nosuchpkg\"", "CompileError", `package "nosuchpkg" is not available`},
+		{"y := undefinedFn(2)", "CompileError", "undefined:"},
+	}
+	for _, tc := range cases {
+		r := s.Execute(tc.cell, nil, true, &recorder{})
+		if r.Error == nil || r.Error.Name != tc.name || !strings.Contains(r.Error.Value, tc.value) {
+			t.Errorf("%q: %+v, want %s saying %q", tc.cell, r.Error, tc.name, tc.value)
+			continue
+		}
+		for _, jargon := range []string{"reflect:", "intT", "stringT", "GOPATH", "constant definition loop", "main("} {
+			if strings.Contains(strings.Join(r.Error.Traceback, "\n")+r.Error.Value, jargon) {
+				t.Errorf("%q: the error says %q: %q", tc.cell, jargon, r.Error.Traceback)
+			}
+		}
+	}
+	r := s.Execute("x := 1\n\nouter()", nil, true, &recorder{})
+	want := []string{"panic: runtime error: index out of range", "  in inner, line 2 of the cell that declares it",
+		"  in outer, line 6 of the cell that declares it", "  called from this cell"}
+	if strings.Join(r.Error.Traceback, "|") != strings.Join(want, "|") {
+		t.Errorf("frames %q, want %q", r.Error.Traceback, want)
+	}
+}

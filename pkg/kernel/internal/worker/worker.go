@@ -486,14 +486,12 @@ func format(v reflect.Value) string {
 func describe(err error, c cells.Chunk) *ipc.Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
-		val := fmt.Sprint(p.Value)
-		tb := []string{"panic: " + val}
-		if pos := lastPanicPos(); pos != "" {
-			tb = append(tb, "  at "+cells.FixPositions(pos, c))
-		}
+		val := plain(fmt.Sprint(p.Value))
+		tb := append([]string{"panic: " + val}, frames(takePanicLines())...)
 		return &ipc.Error{Name: "panic", Value: val, Traceback: tb}
 	}
-	msg := cells.FixPositions(err.Error(), c)
+	takePanicLines() // a panic while compiling logs nothing we show
+	msg := plain(cells.FixPositions(err.Error(), c))
 	return &ipc.Error{Name: "CompileError", Value: msg, Traceback: strings.Split(msg, "\n")}
 }
 
@@ -523,18 +521,12 @@ func (f *panicFilter) Write(p []byte) (int, error) {
 	return f.w.Write(p)
 }
 
-// lastPanicPos returns the innermost position yaegi logged for the latest
-// panic ("12:3: panic: ..." with the wrapper's columns) and forgets them.
-func lastPanicPos() string {
+// takePanicLines returns the lines yaegi logged for the latest panic,
+// innermost frame first, and forgets them.
+func takePanicLines() []string {
 	lastPanicMu.Lock()
 	defer lastPanicMu.Unlock()
-	if len(lastPanic) == 0 {
-		return ""
-	}
-	first := lastPanic[0]
+	l := lastPanic
 	lastPanic = nil
-	if i := strings.Index(first, " panic: "); i > 0 {
-		return first[:i+1] + "in " + strings.TrimPrefix(first[i+1:], "panic: ")
-	}
-	return first
+	return l
 }
