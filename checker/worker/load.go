@@ -97,7 +97,7 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 		}()
 		if l.Cells == nil {
 			prefix = "answers."
-			_, err := it.Eval(cells.FixSwitchesFile(l.Source))
+			_, err := it.Eval(cells.RangeIntsFile(cells.FixSwitchesFile(l.Source)))
 			return err
 		}
 		imps := cells.NewImports(nil) // a cell may import again what an earlier one did
@@ -197,7 +197,7 @@ func cellChunks(cell string) []cells.Chunk {
 	chunks := cells.Split(cell)
 	for i, c := range chunks {
 		// As the kernel runs them (pkg/kernel/internal/worker).
-		c = cells.FixSwitches(c)
+		c = cells.RangeInts(cells.FixSwitches(c), nil)
 		if !c.Decl {
 			c = cells.Wrap(c)
 		}

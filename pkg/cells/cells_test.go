@@ -198,3 +198,26 @@ func TestReplayFilter(t *testing.T) {
 		t.Errorf("a later cell: %q", c.Src)
 	}
 }
+
+func TestRangeInts(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		decl bool
+		want string
+	}{
+		{"for i := range 3 {\n}", false, "for i, adagradlab_n1_ := (3)-(3), 3; i < adagradlab_n1_; i++ {\n}"},
+		{"for range len(xs) {\n}", false, "for adagradlab_i1_, adagradlab_n1_ := (len(xs))-(len(xs)), len(xs); adagradlab_i1_ < adagradlab_n1_; adagradlab_i1_++ {\n}"},
+		{"for i := range xs {\n}", false, "for i := range xs {\n}"}, // a slice, or who knows: left alone
+		{"func f(n int, xs []int) {\n\tfor i := range n {\n\t}\n\tfor i := range xs {\n\t}\n}", true,
+			"func f(n int, xs []int) {\n\tfor i, adagradlab_n1_ := (n)-(n), n; i < adagradlab_n1_; i++ {\n\t}\n\tfor i := range xs {\n\t}\n}"},
+		{"steps := 2 * 10\nfor t := range steps {\n}", false, "steps := 2 * 10\nfor t, adagradlab_n1_ := (steps)-(steps), steps; t < adagradlab_n1_; t++ {\n}"},
+	} {
+		if got := RangeInts(Chunk{Src: tc.src, Decl: tc.decl}, nil).Src; got != tc.want {
+			t.Errorf("%q:\n got %q\nwant %q", tc.src, got, tc.want)
+		}
+	}
+	known := func(name string) bool { return name == "epochs" }
+	if got := RangeInts(Chunk{Src: "for e := range epochs {\n}"}, known).Src; !strings.HasPrefix(got, "for e, adagradlab_n1_") {
+		t.Errorf("a session variable: %q", got)
+	}
+}

@@ -234,7 +234,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 			if strings.TrimSpace(c.Src) == "" {
 				continue
 			}
-			c = cells.FixSwitches(c)
+			c = cells.RangeInts(cells.FixSwitches(c), w.isInt)
 		} else {
 			if w.replay != nil {
 				// No file written, no process started a second time.
@@ -242,7 +242,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 				c, left = w.replay.Filter(c, w.imports.Names, w.funcs)
 				ev.LeftOut = ev.LeftOut || left
 			}
-			c = cells.Wrap(cells.FixSwitches(c))
+			c = cells.Wrap(cells.RangeInts(cells.FixSwitches(c), w.isInt))
 			if last && c.Expr && !req.Quiet {
 				if outs = w.numOut(c.CallFun); outs > 1 {
 					c = cells.AllResults(c, resultsName+".All")
@@ -321,6 +321,21 @@ func (w *worker) rebind(c cells.Chunk) {
 }
 
 var positionRE = regexp.MustCompile(`(?:_\.go:)?\d+:\d+: `)
+
+// isInt reports whether name is a variable of the session holding an
+// integer (for cells.RangeInts). Evaluating a name has no effect.
+func (w *worker) isInt(name string) bool {
+	v, err := w.eval(name)
+	if err != nil || !v.IsValid() {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
 
 // numOut is the number of results of name (f, pkg.F, x.M) when it is a
 // function, else -1. Evaluating the name has no effect of its own.
