@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	stdhtml "html"
 	"regexp"
 	"strings"
 	"time"
@@ -88,6 +89,9 @@ func (k *Kernel) execute(sock zmq4.Socket, m *wire.Message, queue chan *wire.Mes
 	res := k.run(req, store, sink)
 
 	if store {
+		if c, err := magic.Parse(req.Code); err == nil && strings.TrimSpace(c.Code) != "" && !c.Has("reset") {
+			k.noteCell(m, req.Code, count, res)
+		}
 		out := ""
 		if res.Result != nil {
 			out, _ = res.Result.Data["text/plain"].(string)
@@ -158,6 +162,7 @@ func (k *Kernel) run(req executeRequest, store bool, sink *iopubSink) session.Re
 		case "help":
 			sink.Display(&ipc.Bundle{Data: map[string]any{"text/markdown": helpText(), "text/plain": helpText()}, Metadata: map[string]any{}})
 		case "reset":
+			k.cells = nil // nothing the notebook ran before is defined now
 			if err := k.sess.Reset(); err != nil {
 				return session.Result{Error: &ipc.Error{Name: "ResetError", Value: err.Error(), Traceback: []string{err.Error()}}}
 			}
@@ -353,8 +358,10 @@ func globRE(p string) *regexp.Regexp {
 // check grades the session's cells (those that ran without error, in
 // order, as the checker's worker will run them) with the course's checker
 // and shows one card per question.
+func htmlEscape(s string) string { return stdhtml.EscapeString(s) }
+
 func (k *Kernel) check(ids []string, sink *iopubSink) error {
-	cells := k.sess.History()
+	cells, failed := k.notebookCells()
 	if len(cells) == 0 {
 		return fmt.Errorf("no cells have run yet: run your answers first, then %%check")
 	}
@@ -368,12 +375,21 @@ func (k *Kernel) check(ids []string, sink *iopubSink) error {
 		return fmt.Errorf("grading: %w", err)
 	}
 	var plain strings.Builder
+	html := checker.CardsHTML(qs)
+	if len(failed) > 0 {
+		var note strings.Builder
+		for _, f := range failed {
+			plain.WriteString("Note: " + f + "\n")
+			note.WriteString("<p><b>Note:</b> " + htmlEscape(f) + "</p>")
+		}
+		html = note.String() + html
+	}
 	for _, q := range qs {
 		fmt.Fprintf(&plain, "%s: %s, %d/%d\n", q.ID, q.Status, q.Score, q.Max)
 		for _, f := range q.Feedback {
 			fmt.Fprintf(&plain, "  %s\n", f)
 		}
 	}
-	sink.Display(&ipc.Bundle{Data: map[string]any{"text/html": checker.CardsHTML(qs), "text/plain": plain.String()}, Metadata: map[string]any{}})
+	sink.Display(&ipc.Bundle{Data: map[string]any{"text/html": html, "text/plain": plain.String()}, Metadata: map[string]any{}})
 	return nil
 }

@@ -73,6 +73,9 @@ type Kernel struct {
 	done     chan struct{}
 	doneOnce sync.Once
 	inputs   chan *wire.Message // input_replies from the stdin channel (stdin.go)
+
+	cells   map[string]*notebookCell // each notebook cell's latest run, for %check (cells.go)
+	cellSeq int
 }
 
 type histEntry struct {
