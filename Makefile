@@ -8,7 +8,7 @@ BIN    := bin/adagradlab
 .PHONY: venv kernel-install test-jupyter fuzz-wire bench-kernel
 .PHONY: plots bench-plots
 .PHONY: bench-checker
-.PHONY: lab test-browser notebooks test-notebooks
+.PHONY: lab test-browser notebooks test-notebooks test-image
 
 all: build
 
@@ -18,7 +18,7 @@ build:
 	$(GO) build -o bin/ ./cmd/adagradlab ./cmd/adagradlab-worker
 
 ## test: everything CI checks
-test: fmtcheck vet gotest fuzz-wire test-jupyter test-notebooks test-browser
+test: fmtcheck vet gotest fuzz-wire test-jupyter test-notebooks test-browser test-image
 
 fmtcheck:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -84,6 +84,10 @@ test-notebooks: kernel-install
 ## test-jupyter: jupyter_kernel_test and an nbclient notebook run against the installed kernel
 test-jupyter: kernel-install
 	$(JUPYTER_ENV) $(PY) -m pytest -q tests/jupyter
+
+## test-image: binder/postBuild (the Binder / JupyterHub image's build step) run in a temporary home
+test-image: venv
+	$(PY) -m pytest -q tests/image
 
 ## fuzz-wire: fuzz the kernel's message decoding briefly (longer: FUZZTIME=5m)
 FUZZTIME ?= 10s
