@@ -35,7 +35,8 @@ var q1 = &Question{
 						} else if close(got, c.eta/c.eps, 1e-9) || close(got, c.eta/math.Sqrt(c.eps), 1e-9) {
 							hint = " (G is the accumulator after step 1, so it already holds g²)"
 						}
-						return fmt.Errorf("FirstStepLR(%s, %s, %s) = %s, want %s%s", g(c.eta), g(c.g), g(c.eps), g(got), g(want), hint)
+						gs, ws := apart(got, want)
+						return fmt.Errorf("FirstStepLR(%s, %s, %s) = %s, want %s%s", g17(c.eta), g17(c.g), g17(c.eps), gs, ws, hint)
 					}
 				}
 				return nil
@@ -63,7 +64,8 @@ var q1 = &Question{
 						if close(got, 1/x, 1e-6) {
 							hint = " (a ratio of step sizes: compare magnitudes)"
 						}
-						return fmt.Errorf("FirstStepRatio(%s) = %s, want %s%s", g(x), g(got), g(want), hint)
+						gs, ws := apart(got, want)
+						return fmt.Errorf("FirstStepRatio(%s) = %s, want %s%s", g17(x), gs, ws, hint)
 					}
 				}
 				return nil
@@ -194,7 +196,8 @@ var q3 = &Question{
 					got := gots[i]
 					want := c.eta / math.Sqrt(float64(c.steps)*c.g*c.g)
 					if !close(got, want, 1e-6) {
-						return fmt.Errorf("LRAfter(%s, %s, %d) = %s, want %s (G = steps·g²)", g(c.eta), g(c.g), c.steps, g(got), g(want))
+						gs, ws := apart(got, want)
+						return fmt.Errorf("LRAfter(%s, %s, %d) = %s, want %s (G = steps·g²)", g17(c.eta), g17(c.g), c.steps, gs, ws)
 					}
 				}
 				return nil

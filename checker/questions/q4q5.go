@@ -143,8 +143,10 @@ func sparseRound(t *T, f sparseUpdate, round int) error {
 				if !listed[r] {
 					what = "a row that got no gradient, which must not change"
 				}
+				gwS, wwS := apart(gw, ww)
+				gGS, wGS := apart(gG, wG)
 				return fmt.Errorf("round %d, table %d×%d, rows %v, η = %s, ε = %s: row %d (%s), column %d has θ = %s, G = %s; want θ = %s, G = %s (G += g², then θ −= η·g/(√G+ε), in place)",
-					round+1, vocab, dim, rows, g(eta), g(eps), r, what, j, g(gw), g(gG), g(ww), g(wG))
+					round+1, vocab, dim, rows, g17(eta), g17(eps), r, what, j, gwS, gGS, wwS, wGS)
 			}
 		}
 	}

@@ -381,6 +381,18 @@ func (t *T) remaining() time.Duration { return time.Until(t.deadline) }
 // g formats a float compactly for feedback.
 func g(x float64) string { return fmt.Sprintf("%.6g", x) }
 
+// apart formats got and want with the fewest digits (six at least) that
+// tell them apart, so that feedback never reads "= 0.190291, want 0.190291".
+func apart(got, want float64) (string, string) {
+	for p := 6; p < 17; p++ {
+		a, b := strconv.FormatFloat(got, 'g', p, 64), strconv.FormatFloat(want, 'g', p, 64)
+		if a != b || got == want {
+			return a, b
+		}
+	}
+	return g17(got), g17(want)
+}
+
 // g17 formats a float with every digit it needs to be told apart from any
 // other.
 func g17(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

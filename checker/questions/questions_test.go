@@ -305,3 +305,25 @@ func bitsOf(xs []float64) []uint64 {
 	}
 	return out
 }
+
+// Feedback tells a wrong value from the right one: as many digits as that
+// takes.
+func TestApart(t *testing.T) {
+	for _, tc := range []struct{ got, want float64 }{
+		{0.19029100001, 0.190291},
+		{0.190291, 0.19029100000000003}, // one ulp apart
+		{0.5, 0.25},
+		{1, 1},
+	} {
+		gs, ws := apart(tc.got, tc.want)
+		if tc.got != tc.want && gs == ws {
+			t.Errorf("apart(%v, %v) = %q, %q: they read the same", tc.got, tc.want, gs, ws)
+		}
+		if tc.got == tc.want && gs != ws {
+			t.Errorf("apart(%v, %v) = %q, %q", tc.got, tc.want, gs, ws)
+		}
+	}
+	if gs, _ := apart(0.5, 0.25); gs != "0.5" {
+		t.Errorf("short values stay short: %q", gs)
+	}
+}
