@@ -62,3 +62,24 @@ func TestNotebookRedefinitionAndSwitch(t *testing.T) {
 		t.Errorf("%s", dump(qs))
 	}
 }
+
+// A cell that does not compile leaves its function missing — not a
+// half-made one that panics — and the feedback says so once, naming the cell.
+func TestCellThatDoesNotCompile(t *testing.T) {
+	qs := grade(t, newChecker(t, Options{Questions: []string{"q1"}}), Input{Cells: []string{
+		"func FirstStepLR(eta, g, eps float64) float64 { return undefinedX }",
+		"import \"math\"\nfunc FirstStepRatio(g float64) float64 { return 1 / math.Abs(g) }"}})
+	fb := strings.Join(qs[0].Feedback, "\n")
+	if qs[0].Score != 10 || strings.Contains(fb, "panicked") || strings.Count(fb, "missing function FirstStepLR") != 1 ||
+		!strings.Contains(fb, "cell 1 did not run (so FirstStepLR counts as missing)") {
+		t.Errorf("%s", dump(qs))
+	}
+	// Fixed in a later cell, it counts.
+	qs = grade(t, newChecker(t, Options{Questions: []string{"q1"}}), Input{Cells: []string{
+		"func FirstStepLR(eta, g, eps float64) float64 { return undefinedX }",
+		"import \"math\"\nfunc FirstStepRatio(g float64) float64 { return 1 / math.Abs(g) }",
+		"func FirstStepLR(eta, g, eps float64) float64 { return eta / (math.Abs(g) + eps) }"}})
+	if qs[0].Status != result.Passed {
+		t.Errorf("fixed later: %s", dump(qs))
+	}
+}

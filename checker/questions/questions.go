@@ -114,12 +114,13 @@ type T struct {
 	types    map[string]reflect.Type // the functions fn found, by name
 	deadline time.Time
 
-	score    int
-	feedback []string
-	missing  bool
-	parts    int
-	panics   int
-	abandon  bool
+	score      int
+	feedback   []string
+	missing    bool
+	missingWhy string // what fn found wrong, for the skip that follows
+	parts      int
+	panics     int
+	abandon    bool
 }
 
 // Prepared is what grading a seed's questions needs that does not depend on
@@ -208,17 +209,18 @@ func fn[F any](t *T, name string) (F, bool) {
 	var zero F
 	want := reflect.TypeFor[F]()
 	sig := strings.TrimPrefix(want.String(), "func")
+	// Said once, in the line of the part it costs (skip).
 	switch got := t.code.Type(name); {
 	case got == "":
 		t.missing = true
-		t.notef("missing function %s: define func %s%s", name, name, sig)
+		t.missingWhy = fmt.Sprintf("missing function %s: define func %s%s", name, name, sig)
 		return zero, false
 	case got != want.String():
 		t.missing = true
 		if strings.HasPrefix(got, "func") {
-			t.notef("%s has type %s, want func%s", name, got, sig)
+			t.missingWhy = fmt.Sprintf("%s has type %s, want func%s", name, got, sig)
 		} else {
-			t.notef("%s is not a function (%s): define func %s%s", name, strings.TrimPrefix(got, "not a function: "), name, sig)
+			t.missingWhy = fmt.Sprintf("%s is not a function (%s): define func %s%s", name, strings.TrimPrefix(got, "not a function: "), name, sig)
 		}
 		return zero, false
 	}
@@ -348,6 +350,9 @@ func (t *T) part(points int, name string, check func() error) bool {
 // skip records a part that could not run because a function is missing.
 func (t *T) skip(points int, name, why string) {
 	t.parts++
+	if why == "the function is missing" && t.missingWhy != "" {
+		why, t.missingWhy = t.missingWhy, ""
+	}
 	t.notef("not graded: %s (0/%d): %s", name, points, why)
 }
 

@@ -89,6 +89,7 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 		return fatal("crashed", "worker: interpreter set-up failed: "+err.Error())
 	}
 	prefix := ""
+	broken := map[string]bool{} // functions of cells that failed
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -109,9 +110,22 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 				}
 				if _, err := it.Eval(ch.Src); err != nil {
 					// A notebook keeps going past a failing cell; so does
-					// grading. The error goes into the feedback.
-					notes = append(notes, fmt.Sprintf("cell %d: %v", nums[i], err))
+					// grading. The error goes into the feedback, with what
+					// the cell was to define: yaegi may keep a half-made
+					// function, which must count as missing, not panic.
+					names := declaredFuncs(cell)
+					for _, n := range names {
+						broken[n] = true
+					}
+					what := ""
+					if len(names) > 0 {
+						what = " (so " + strings.Join(names, ", ") + " counts as missing)"
+					}
+					notes = append(notes, fmt.Sprintf("cell %d did not run%s: %v", nums[i], what, err))
 					break // what follows in the cell may need what failed
+				}
+				for _, n := range declaredFuncs(ch.Src) {
+					delete(broken, n) // defined again, and this time it worked
 				}
 				if ch.Decl {
 					imps.Note(ch.Src)
@@ -141,6 +155,10 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 		if !token.IsIdentifier(name) {
 			continue
 		}
+		if broken[name] {
+			rep.Funcs[name] = ""
+			continue
+		}
 		v, err := it.Eval(prefix + name)
 		if err != nil && prefix == "" {
 			// A notebook cell may hold a whole file, package clause and all.
@@ -168,6 +186,28 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 		texts[k] = clip(v, maxText)
 	}
 	return c, &protocol.Reply{Loaded: rep}
+}
+
+// declaredFuncs lists the top-level functions src (a cell or a chunk of
+// one) declares, as far as it parses.
+func declaredFuncs(src string) []string {
+	var out []string
+	for _, ch := range cells.Split(src) {
+		if !ch.Decl {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package main;"+ch.Src, parser.SkipObjectResolution)
+		if f == nil {
+			continue
+		}
+		_ = err // a cell that does not compile may still parse in part
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				out = append(out, fd.Name.Name)
+			}
+		}
+	}
+	return out
 }
 
 type panicError struct{ v any }
