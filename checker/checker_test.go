@@ -173,9 +173,12 @@ func InterventionA(step int, lr float64, G []float64) float64 {
 	return lr
 }
 func InterventionB(step int, lr float64, G []float64) float64 { return 10 * lr }`, "q5", result.Passed, ""},
-		{"two of the same kind", `package answers
+		{"two rate schedules pass", `package answers
 func InterventionA(step int, lr float64, G []float64) float64 { return 10 * lr }
-func InterventionB(step int, lr float64, G []float64) float64 { return 20 * lr }`, "q5", result.Partial, "differ in kind"},
+func InterventionB(step int, lr float64, G []float64) float64 { return 20 * lr }`, "q5", result.Passed, ""},
+		{"the same way twice is one", `package answers
+func InterventionA(step int, lr float64, G []float64) float64 { return 10 * lr }
+func InterventionB(step int, lr float64, G []float64) float64 { return 10 * lr }`, "q5", result.Partial, "do the same"},
 		{"a hard-coded answer fails", `package answers
 func LRAfter(eta, g float64, steps int) float64 { return 0.02 }`, "q3", result.Partial, "LRAfter("},
 	}

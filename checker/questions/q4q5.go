@@ -398,8 +398,38 @@ func q5Prepare(seed uint64) *Q5State {
 // intervention is what the learner writes for Q5.
 type intervention = func(step int, lr float64, G []float64) float64
 
-// q5Kind records what an intervention did to the run.
-type q5Kind struct{ changedG, changedLR bool }
+// q5Kind records what an intervention did to the run: whether it changed
+// G or the rate, and what it did at each call (the rate it returned, G as
+// it left it), to tell two interventions apart by what they do.
+type q5Kind struct {
+	changedG, changedLR bool
+	lrs                 []float64
+	gs                  [][]float64
+}
+
+// q5Apart is how far apart two interventions' rates, or their Gs, must be
+// at some call for them to count as two interventions rather than one.
+const q5Apart = 0.1
+
+// same reports whether two interventions did the same, within q5Apart,
+// at every call.
+func (k q5Kind) same(o q5Kind) bool {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= q5Apart*math.Max(math.Abs(a), math.Abs(b)) }
+	if len(k.lrs) != len(o.lrs) {
+		return false
+	}
+	for i := range k.lrs {
+		if !near(k.lrs[i], o.lrs[i]) {
+			return false
+		}
+		for j := range k.gs[i] {
+			if !near(k.gs[i][j], o.gs[i][j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func (k q5Kind) String() string {
 	switch {
@@ -442,6 +472,7 @@ func (p *q5Problem) train(r *q5Run, until int, iv intervention, memo *q5Memo) (q
 				if math.Abs(lr-q5BaseLR) > 1e-12 {
 					kind.changedLR = true
 				}
+				kind.lrs, kind.gs = append(kind.lrs, lr), append(kind.gs, slices.Clone(r.opt.Sum))
 				r.opt.LR = lr
 			}
 			next := max(q5Plateau, (step/q5Every+1)*q5Every)
@@ -552,12 +583,14 @@ var q5 = &Question{
 		a, okA := kinds["InterventionA"]
 		b, okB := kinds["InterventionB"]
 		if !okA || !okB {
-			t.skip(4, "the two interventions differ in kind", "both must run first")
+			t.skip(4, "the two interventions are two", "both must run first")
 			return
 		}
-		t.part(4, "the two interventions differ in kind", func() error {
-			if a == b {
-				return fmt.Errorf("both %s; one could change G and the other the learning rate", a)
+		t.part(4, "the two interventions are two", func() error {
+			// Two ways: what they do differs — the kind (G or the rate), or
+			// within a kind the schedule (two rate schedules are two ways).
+			if a.same(b) {
+				return fmt.Errorf("InterventionA and InterventionB do the same (within %.0f%% at every call: both %s); give two different ways off the plateau", 100*q5Apart, a)
 			}
 			return nil
 		})

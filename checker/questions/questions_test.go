@@ -233,7 +233,12 @@ func TestQ5(t *testing.T) {
 		{"reset G and 10·lr", reset, tenfold, 20},
 		{"10·lr and reset G", tenfold, reset, 20},
 		{"no intervention", none, none, 0},
-		{"same kind twice", reset, halve, 16},
+		// Two ways that change G differently, or two rate schedules, are two
+		// ways off the plateau; the same way twice (within 10%) is one.
+		{"reset G and halve G", reset, halve, 20},
+		{"two rate schedules", tenfold, func(step int, lr float64, G []float64) float64 { return lr * float64(step-49_000) / 100 }, 20},
+		{"the same twice", reset, reset, 16},
+		{"nearly the same rate", tenfold, func(step int, lr float64, G []float64) float64 { return 10.5 * lr }, 16},
 		{"G made negative", negative, tenfold, 8},
 	}
 	for _, tc := range cases {
