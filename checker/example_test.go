@@ -37,5 +37,5 @@ func ExampleGradeOnce() {
 		panic(err)
 	}
 	fmt.Println(qs[0].ID, qs[0].Status, qs[0].Score)
-	// Output: q2 partial 13
+	// Output: q2 failed 0
 }

@@ -100,7 +100,8 @@ var q2 = &Question{
 				grads[i] = t.sign() * t.logUniform(1e-9, 1e-6)
 			}
 		}
-		t.part(7, "G falls after the gradients stop", func() error {
+		panics := t.panics
+		forgets := t.part(7, "G falls after the gradients stop", func() error {
 			Gs := acc(0, grads)
 			peak := Gs[n1-1]
 			if !(peak > 0) || math.IsInf(peak, 0) {
@@ -111,6 +112,14 @@ var q2 = &Question{
 			}
 			return nil
 		})
+		// Forgetting is the question: Adagrad's own sum, which never forgets
+		// (the starter), is finite and favours sparse parameters too, and
+		// must not earn points for that.
+		if !forgets && t.panics == panics { // (a panic: the parts below will say so too)
+			t.skip(6, "G stays finite and ≥ 0", "graded once G forgets (Adagrad's own sum already does this)")
+			t.skip(7, "a parameter with a gradient one step in five keeps a larger effective lr", "graded once G forgets (Adagrad's own sum already does this)")
+			return
+		}
 		// 2. Finite and ≥ 0, whatever the gradients.
 		type run struct {
 			G0 float64
