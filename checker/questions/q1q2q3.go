@@ -215,12 +215,23 @@ var q3 = &Question{
 			t.skip(10, "LRAfter", "the function is missing")
 		}
 		if _, ok := fn[func(losses, gradNorms []float64) string](t, "Diagnose"); ok {
+			// Among them, one of each kind the loss alone misreads: a
+			// converged run whose loss barely moves (it has a floor), a
+			// stalled one whose loss came well down before it crawled, and
+			// a stalled one whose loss is flat to the last digit.
 			curves := make([]curve, 0, 8)
 			nConv := 3 + t.rng.IntN(3)
 			for i := range 8 {
-				if i < nConv {
+				switch {
+				case i == 0:
+					curves = append(curves, flooredCurve(t))
+				case i < nConv:
 					curves = append(curves, convergedCurve(t))
-				} else {
+				case i == nConv:
+					curves = append(curves, crawlingCurve(t))
+				case i == nConv+1:
+					curves = append(curves, flatCurve(t))
+				default:
 					curves = append(curves, stalledCurve(t))
 				}
 			}
@@ -312,6 +323,74 @@ func convergedCurve(t *T) curve {
 			return cv
 		}
 	}
+}
+
+// flooredCurve is a converged run on a loss with a floor: the quadratic
+// plus a constant far above what it loses, so the loss falls by a few
+// percent at most while the gradient vanishes.
+func flooredCurve(t *T) curve {
+	cv := convergedCurve(t)
+	floor := t.uniform(20, 100) * cv.losses[0]
+	for i := range cv.losses {
+		cv.losses[i] += floor
+	}
+	cv.about += fmt.Sprintf(", plus a floor of %.3g", floor)
+	return cv
+}
+
+// crawlingCurve is a stalled run that first made real progress: a Huber
+// loss far from its minimum, with η such that Adagrad's travel (2η√t, the
+// gradient's size being constant there) covers half the distance or so.
+// The loss comes down by a third to three quarters; the gradient does not
+// shrink at all.
+func crawlingCurve(t *T) curve {
+	for {
+		n := 2 + t.rng.IntN(5)
+		s, c, th := make([]float64, n), make([]float64, n), make([]float64, n)
+		num, den := 0.0, 0.0
+		for i := range n {
+			s[i] = t.uniform(0.5, 2)
+			c[i] = t.uniform(-3, 3)
+			d := t.uniform(40, 60)
+			th[i] = c[i] + t.sign()*d
+			num, den = num+s[i]*d, den+s[i]
+		}
+		steps := 300 + t.rng.IntN(500)
+		u := t.uniform(0.4, 0.6)
+		cfg := adagrad.Default()
+		cfg.LR = u * (num / den) / (2 * math.Sqrt(float64(steps)))
+		cv := runCurve(cfg, th, steps, func(th, grad []float64) float64 {
+			return huber(th, c, s, 0.05, grad)
+		})
+		first, last := cv.losses[0], cv.losses[len(cv.losses)-1]
+		if drop := (first - last) / first; drop >= 0.3 && drop <= 0.75 && cv.norms[len(cv.norms)-1] >= 0.9*cv.norms[0] {
+			cv.want = "stalled"
+			cv.about = fmt.Sprintf("a Huber loss that came down by %.0f%% and now crawls (η = %.2g): its gradient has not shrunk", 100*drop, cfg.LR)
+			return cv
+		}
+	}
+}
+
+// flatCurve is a stalled run whose loss does not move at all: G starts so
+// large (1e12 and more) that Adagrad's steps vanish, far from the minimum,
+// with the gradient as large as ever. Flat is not converged.
+func flatCurve(t *T) curve {
+	n := 2 + t.rng.IntN(5)
+	s, c, th := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		s[i] = t.uniform(0.5, 2)
+		c[i] = t.uniform(-3, 3)
+		th[i] = c[i] + t.sign()*t.uniform(20, 60)
+	}
+	cfg := adagrad.Default()
+	cfg.LR = 0.1
+	cfg.InitialAccumulatorValue = t.logUniform(1e12, 1e14)
+	cv := runCurve(cfg, th, 300+t.rng.IntN(500), func(th, grad []float64) float64 {
+		return huber(th, c, s, 0.05, grad)
+	})
+	cv.want = "stalled"
+	cv.about = fmt.Sprintf("a Huber loss, G starting at %.1e: the loss is flat, the gradient as large as ever", cfg.InitialAccumulatorValue)
+	return cv
 }
 
 // stalledCurve runs Adagrad where its rate is already tiny far from the

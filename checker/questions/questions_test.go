@@ -162,6 +162,66 @@ func TestQ3Curves(t *testing.T) {
 			t.Errorf("seed %d: stalled curve: norms %g → %g, loss %g → %g", seed, s.norms[0], s.norms[len(s.norms)-1], first, last)
 		}
 	}
+	for seed := uint64(1); seed <= 20; seed++ {
+		tt := &T{rng: newRand(seed, "q3")}
+		f := flooredCurve(tt)
+		if f.norms[len(f.norms)-1] > 1e-3*f.norms[0] || f.losses[len(f.losses)-1] < 0.95*f.losses[0] || f.want != "converged" {
+			t.Errorf("seed %d: floored curve: norms %g → %g, loss %g → %g", seed, f.norms[0], f.norms[len(f.norms)-1], f.losses[0], f.losses[len(f.losses)-1])
+		}
+		c := crawlingCurve(tt)
+		if drop := 1 - c.losses[len(c.losses)-1]/c.losses[0]; drop < 0.3 || c.norms[len(c.norms)-1] < 0.9*c.norms[0] || c.want != "stalled" {
+			t.Errorf("seed %d: crawling curve: loss down %.0f%%, norms %g → %g", seed, 100*drop, c.norms[0], c.norms[len(c.norms)-1])
+		}
+	}
+	// Rules that read the gradient, as the lesson says, get full marks,
+	// whatever their reasonable threshold.
+	for name, rule := range map[string]func(losses, norms []float64) string{
+		"the norm fell below 1% of the first": func(_, g []float64) string {
+			return map[bool]string{true: "converged", false: "stalled"}[g[len(g)-1] < 0.01*g[0]]
+		},
+		"the norm fell below 5% of the largest": func(_, g []float64) string {
+			top := 0.0
+			for _, x := range g {
+				top = math.Max(top, x)
+			}
+			return map[bool]string{true: "converged", false: "stalled"}[g[len(g)-1] < 0.05*top]
+		},
+		"the last ten norms are tiny next to the first": func(_, g []float64) string {
+			worst := 0.0
+			for _, x := range g[len(g)-10:] {
+				worst = math.Max(worst, x)
+			}
+			return map[bool]string{true: "converged", false: "stalled"}[worst < 1e-3*g[0]]
+		},
+	} {
+		for seed := uint64(1); seed <= 5; seed++ {
+			r := run(t, "q3", seed, with(map[string]any{"Diagnose": rule}))
+			if !strings.Contains(strings.Join(r.Feedback, "\n"), "ok: Diagnose (10/10)") {
+				t.Errorf("%s, seed %d: %q", name, seed, r.Feedback)
+			}
+		}
+	}
+	// A rule that reads the loss alone misses the idea (issue 9): it does
+	// not get the part's full marks, whatever its threshold.
+	for name, rule := range map[string]func(losses, norms []float64) string{
+		"the loss halved": func(l, _ []float64) string {
+			return map[bool]string{true: "converged", false: "stalled"}[l[len(l)-1] < l[0]/2]
+		},
+		"the loss moved by more than 1%": func(l, _ []float64) string {
+			return map[bool]string{true: "converged", false: "stalled"}[l[0]-l[len(l)-1] > 0.01*l[0]]
+		},
+		"the loss flattened": func(l, _ []float64) string {
+			n := len(l)
+			return map[bool]string{true: "converged", false: "stalled"}[math.Abs(l[n-1]-l[n-11]) < 1e-6*math.Abs(l[n-1])]
+		},
+	} {
+		for seed := uint64(1); seed <= 5; seed++ {
+			r := run(t, "q3", seed, with(map[string]any{"Diagnose": rule}))
+			if strings.Contains(strings.Join(r.Feedback, "\n"), "ok: Diagnose (10/10)") {
+				t.Errorf("%s, seed %d: full marks for Diagnose from the loss alone: %q", name, seed, r.Feedback)
+			}
+		}
+	}
 	r := run(t, "q3", 4, with(map[string]any{"Diagnose": func(a, b []float64) string { return "converged" }}))
 	if r.Status != result.Partial || r.Score <= 10 || r.Score >= 20 {
 		t.Errorf("always converged: %s %d %q", r.Status, r.Score, r.Feedback)
