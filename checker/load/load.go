@@ -137,6 +137,12 @@ type notebook struct {
 	Cells []struct {
 		CellType string          `json:"cell_type"`
 		Source   json.RawMessage `json:"source"` // a string or a list of strings
+		Metadata struct {
+			Adagradlab struct {
+				Role    string `json:"role"`    // "solution": an answer cell of the course's notebooks
+				Starter string `json:"starter"` // what release put in the learner's copy
+			} `json:"adagradlab"`
+		} `json:"metadata"`
 	} `json:"cells"`
 	NBFormat int `json:"nbformat"`
 }
@@ -152,6 +158,12 @@ func parseNotebook(b []byte) (*Submission, error) {
 		return nil, errors.New("invalid notebook: no \"cells\" (is it nbformat 4?)")
 	}
 	s := &Submission{Cells: []string{}, Texts: map[string]string{}}
+	// In the course's own notebooks the answer cells are marked: only
+	// they are answers (not the exercise's heading and statement above).
+	marked := false
+	for _, c := range nb.Cells {
+		marked = marked || c.CellType == "markdown" && c.Metadata.Adagradlab.Role == "solution"
+	}
 	for i, c := range nb.Cells {
 		src, err := cellSource(c.Source)
 		if err != nil {
@@ -161,6 +173,13 @@ func parseNotebook(b []byte) (*Submission, error) {
 		case "code":
 			s.Cells = append(s.Cells, src)
 		case "markdown":
+			if marked && c.Metadata.Adagradlab.Role != "solution" {
+				continue
+			}
+			// Still what release put there: not answered.
+			if st := c.Metadata.Adagradlab.Starter; st != "" && strings.TrimSpace(src) == strings.TrimSpace(st) {
+				continue
+			}
 			if m := textHeading.FindStringSubmatch(src); m != nil {
 				id := strings.ToLower(m[1])
 				t := strings.TrimSpace(strings.TrimSpace(s.Texts[id]) + "\n" + strings.TrimSpace(src[len(m[0]):]))

@@ -243,3 +243,23 @@ func TestNotebookTextBounded(t *testing.T) {
 		t.Errorf("text of %d bytes", len(s.Texts["q1"]))
 	}
 }
+
+// In the course's notebooks only the marked answer cells are answers: the
+// exercise's heading is not, and an answer cell left as released is blank.
+func TestNotebookTextsFromAnswerCells(t *testing.T) {
+	nb := `{"nbformat":4,"cells":[
+	 {"cell_type":"markdown","source":"## Q1 · Adagrad's first step\n\nExplain why the first step has size η.","metadata":{}},
+	 {"cell_type":"markdown","source":"Q1. *Your written answer here.*","metadata":{"adagradlab":{"role":"solution","starter":"Q1. *Your written answer here.*"}}},
+	 {"cell_type":"markdown","source":"## Q2 · Forgetting","metadata":{}},
+	 {"cell_type":"markdown","source":"Q2. A decaying average forgets.","metadata":{"adagradlab":{"role":"solution","starter":"Q2. *Your written answer here.*"}}}]}`
+	s, err := parseNotebook([]byte(nb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Texts["q1"]; ok {
+		t.Errorf("q1 is blank, yet collected %q", s.Texts["q1"])
+	}
+	if s.Texts["q2"] != "A decaying average forgets." {
+		t.Errorf("q2 = %q", s.Texts["q2"])
+	}
+}
