@@ -31,7 +31,7 @@ def test_postbuild_makes_a_working_image_home(tmp_path):
     spec = json.loads((kernels / "adagradlab" / "kernel.json").read_text())
     assert spec["argv"][0] == str(tmp_path / "local" / "bin" / "adagradlab")
 
-    course = sorted((tmp_path / "served" / "course").glob("*.ipynb"))
+    course = sorted((tmp_path / "served").glob("*.ipynb"))  # at the root of the served folder
     instructor = sorted((ROOT / "notebooks").glob("*.ipynb"))
     assert [p.name for p in course] == [p.name for p in instructor]
     for p in course:  # the learners' copies: no solution left in
