@@ -94,7 +94,7 @@ func Main() error {
 		var req ipc.Request
 		w.inMu.Lock()
 		err := ipc.ReadFrame(w.in, &req)
-		w.inCell, w.quiet = err == nil, req.Quiet
+		w.inCell, w.quiet = err == nil && req.Input == nil, req.Quiet
 		w.inMu.Unlock()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
