@@ -102,10 +102,14 @@ func (k *Kernel) execute(sock zmq4.Socket, m *wire.Message, queue chan *wire.Mes
 		if !req.Silent {
 			k.publish("error", m, map[string]any{"ename": res.Error.Name, "evalue": res.Error.Value, "traceback": res.Error.Traceback})
 		}
-		k.reply(sock, m, "execute_reply", errorContent(count, res.Error.Name, res.Error.Value, res.Error.Traceback...))
+		// What is queued now was sent before the client could know of
+		// the error, and is aborted; what it sends after the reply is not.
+		var queued []*wire.Message
 		if req.StopOnError == nil || *req.StopOnError {
-			k.abortQueued(sock, queue)
+			queued = drain(queue)
 		}
+		k.reply(sock, m, "execute_reply", errorContent(count, res.Error.Name, res.Error.Value, res.Error.Traceback...))
+		k.abort(sock, queued, queue)
 		return
 	}
 	if res.Result != nil && !req.Silent {
@@ -120,26 +124,35 @@ func (k *Kernel) execute(sock zmq4.Socket, m *wire.Message, queue chan *wire.Mes
 	})
 }
 
-// abortQueued answers execute requests already waiting behind a failed
-// cell with status "aborted", as stop_on_error asks; others are handled.
-func (k *Kernel) abortQueued(sock zmq4.Socket, queue chan *wire.Message) {
+// drain takes the requests waiting in queue now.
+func drain(queue chan *wire.Message) []*wire.Message {
+	var out []*wire.Message
 	for {
 		select {
 		case m, ok := <-queue:
 			if !ok {
-				return
+				return out
 			}
-			if m.Header.MsgType == "execute_request" {
-				k.status(m, "busy")
-				// No execution_count: the cell never ran, so the front end
-				// must not show it a number.
-				k.reply(sock, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": nil})
-				k.status(m, "idle")
-			} else {
-				k.handle(sock, m, queue)
-			}
+			out = append(out, m)
 		default:
-			return
+			return out
+		}
+	}
+}
+
+// abort answers the execute requests of queued (those waiting behind a
+// failed cell) with status "aborted", as stop_on_error asks; other
+// requests among them are handled.
+func (k *Kernel) abort(sock zmq4.Socket, queued []*wire.Message, queue chan *wire.Message) {
+	for _, m := range queued {
+		if m.Header.MsgType == "execute_request" {
+			k.status(m, "busy")
+			// No execution_count: the cell never ran, so the front end
+			// must not show it a number.
+			k.reply(sock, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": nil})
+			k.status(m, "idle")
+		} else {
+			k.handle(sock, m, queue)
 		}
 	}
 }

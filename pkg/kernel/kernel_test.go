@@ -385,3 +385,20 @@ func TestAbsurdFrameSizeDoesNotCrash(t *testing.T) {
 	id := c.send(c.shell, "kernel_info_request", map[string]any{}, c.signer)
 	c.reply(c.shell, "kernel_info_reply", id)
 }
+
+// stop_on_error aborts what was queued behind a failed cell, never what
+// the client sends after it has the error reply (it was racing before:
+// TestInterruptOnControl saw "aborted" now and then).
+func TestNoAbortAfterTheErrorReply(t *testing.T) {
+	c := startKernel(t)
+	for i := range 20 {
+		id := c.send(c.shell, "execute_request", map[string]any{"code": "undefinedName"}, c.signer)
+		if r := c.reply(c.shell, "execute_reply", id); r["status"] != "error" {
+			t.Fatalf("round %d: %v", i, r)
+		}
+		id = c.send(c.shell, "execute_request", map[string]any{"code": "1"}, c.signer)
+		if r := c.reply(c.shell, "execute_reply", id); r["status"] != "ok" {
+			t.Fatalf("round %d: the cell sent after the error reply: %v", i, r)
+		}
+	}
+}
