@@ -21,7 +21,7 @@ type AccumulationOptions struct {
 // AccumulationDefaults are the lecture's values: the seed's gradients
 // repeated for 20 steps, the seed's configuration, slide style.
 func AccumulationDefaults() AccumulationOptions {
-	return AccumulationOptions{Config: adagrad.SeedConfig(), Steps: 20, Style: Slide()}
+	return AccumulationOptions{Config: adagrad.SeedConfig(), Steps: 20, Style: DefaultStyle()}
 }
 
 // AccumulationData is the run behind figure 1: the full adagrad.Trace.

@@ -25,7 +25,7 @@ type EffectiveLROptions struct {
 // checkpoints at steps 100 and 1000, the trace's first three steps.
 func EffectiveLRDefaults() EffectiveLROptions {
 	return EffectiveLROptions{Config: adagrad.SeedConfig(), Grad: 0.5, Steps: 1000,
-		Checkpoints: []int{100, 1000}, SeedSteps: 3, Style: Slide()}
+		Checkpoints: []int{100, 1000}, SeedSteps: 3, Style: DefaultStyle()}
 }
 
 // EffectiveLRData is the data behind figure 2.

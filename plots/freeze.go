@@ -39,7 +39,7 @@ func FreezeDefaults() FreezeOptions {
 		RMSPropLR: 0.1, RMSPropAlpha: 0.99,
 		AdamLR: 0.1, AdamBeta1: 0.9, AdamBeta2: 0.999,
 		Eps: 1e-8, Grad: 0.5, Seed: 1, Steps: 100000, Samples: 200,
-		Style: Slide(),
+		Style: DefaultStyle(),
 	}
 }
 

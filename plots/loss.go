@@ -32,7 +32,7 @@ type LossOptions struct {
 // (the seed's question 3), a minimum at 1 and one at 50, slope 0.5.
 func LossDefaults() LossOptions {
 	return LossOptions{Config: adagrad.SeedConfig(), Steps: 1000, QuadTarget: 1, AbsTarget: 50, Slope: 0.5,
-		Checkpoints: []int{100, 1000}, Style: Slide()}
+		Checkpoints: []int{100, 1000}, Style: DefaultStyle()}
 }
 
 // LossData holds both runs, step 0 being the start.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -53,6 +54,29 @@ func Paper() Style {
 		Title: 10, Label: 9, Tick: 8, Legend: 8,
 		Line: 1.25, Marker: 2.5, Thin: 0.5,
 	}
+}
+
+// defaultStyle is what the *Defaults option constructors give; the
+// lecture set (Figures) always names its style.
+var (
+	defaultMu    sync.Mutex
+	defaultStyle = Slide()
+)
+
+// DefaultStyle is the style the *Defaults functions give: Slide, unless
+// SetDefaultStyle chose another. The notebook kernel chooses Paper, so a
+// figure made in a cell suits a notebook without a style line of its own.
+func DefaultStyle() Style {
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	return defaultStyle
+}
+
+// SetDefaultStyle sets what DefaultStyle returns.
+func SetDefaultStyle(st Style) {
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	defaultStyle = st
 }
 
 // StyleNames lists the styles StyleByName knows.

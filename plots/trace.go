@@ -24,7 +24,7 @@ type TraceOptions struct {
 
 // TraceDefaults are the seed article's walkthrough.
 func TraceDefaults() TraceOptions {
-	return TraceOptions{Config: adagrad.SeedConfig(), LRMax: 0.4, Style: Slide()}
+	return TraceOptions{Config: adagrad.SeedConfig(), LRMax: 0.4, Style: DefaultStyle()}
 }
 
 // TraceData is the run behind figure 7.

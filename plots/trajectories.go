@@ -44,7 +44,7 @@ func TrajectoriesDefaults() TrajectoriesOptions {
 		RMSPropLR:    0.4,
 		RMSPropAlpha: 0.9,
 		RMSPropEps:   1e-8,
-		Style:        Slide(),
+		Style:        DefaultStyle(),
 	}
 }
 

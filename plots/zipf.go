@@ -33,7 +33,7 @@ type ZipfOptions struct {
 // g), the seed's η = 0.1.
 func ZipfDefaults() ZipfOptions {
 	return ZipfOptions{Config: adagrad.SeedConfig(), Vocab: 5000, Dim: 8, Batch: 32, Steps: 1000,
-		Exponent: 1, GradStd: 0.5, Seed: 1, Style: Slide()}
+		Exponent: 1, GradStd: 0.5, Seed: 1, Style: DefaultStyle()}
 }
 
 // ZipfData is the table after training, one entry per row (token rank).

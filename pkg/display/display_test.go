@@ -1,7 +1,9 @@
 package display
 
 import (
+	"bytes"
 	"errors"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -69,5 +71,22 @@ func TestPlotPNG(t *testing.T) {
 	}
 	if string(b[1:4]) != "PNG" {
 		t.Fatal("not a PNG")
+	}
+}
+
+// A plot is drawn at twice the pixels it is shown at, so that it is sharp
+// on a high-density screen; the metadata gives the size to show.
+func TestPlotSharpOnHiDPI(t *testing.T) {
+	d, err := PlotData(plot.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(d.Data[MIMEPNG].([]byte)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	size, _ := d.Metadata[MIMEPNG].(map[string]any)
+	if b := img.Bounds(); b.Dx() != 1152 || b.Dy() != 768 || size["width"] != 576 || size["height"] != 384 {
+		t.Errorf("%v pixels, shown at %v", b, size)
 	}
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/adagradlab/adagradlab/pkg/display"
 	"github.com/adagradlab/adagradlab/pkg/kernel/internal/ipc"
 	"github.com/adagradlab/adagradlab/pkg/kernel/symbols"
+	"github.com/adagradlab/adagradlab/plots"
 )
 
 // Limits applied to the child; the parent's crash messages quote them.
@@ -74,6 +75,9 @@ func Main() error {
 	if err := setLimits(); err != nil {
 		return err
 	}
+	// A figure made in a cell suits a notebook without a style line of its
+	// own; the lecture set (adagradlab plots) names its style.
+	plots.SetDefaultStyle(plots.Paper())
 	w := &worker{
 		in:     os.NewFile(ipc.FDRequests, "requests"),
 		events: os.NewFile(ipc.FDEvents, "events"),
