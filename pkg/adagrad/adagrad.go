@@ -19,9 +19,10 @@
 //
 // # Where ε goes
 //
-// Sources disagree on one detail. PyTorch, Keras, TensorFlow's legacy kernel,
-// Duchi et al. (δI + diag(G)^½) and the seed article's code put ε outside the
-// root: η/(√G + ε). optax, d2l and the seed article's formula put it inside:
+// Sources disagree on one detail. PyTorch, the old tf.keras (TensorFlow's
+// ApplyAdagradV2 kernel), Duchi et al. (δI + diag(G)^½), seed 000's formula
+// and seed 001's code put ε outside the root: η/(√G + ε). Keras 3 (which
+// also starts G at 0.1), optax, d2l and seed 001's formula put it inside:
 // η/√(G + ε). Config.EpsInside selects the second form:
 //
 //	θ ← θ − clr · g / √(G + ε)
