@@ -1,5 +1,7 @@
 package adagrad
 
+import "math"
+
 // The seed article (shared/seeds/001 in the course material) walks Adagrad
 // through five steps; these are its inputs, and the mistakes it prints.
 
@@ -89,6 +91,34 @@ func SeedErrata() []Erratum {
 			Computed: float64(active),
 		},
 		{
+			Where:    "Honest Limitations, a large first gradient",
+			Printed:  "If a sparse feature has a large first gradient, the initial update can overshoot wildly.",
+			Correct:  "the first step moves a parameter by η·g/(|g|+ε) ≈ η whatever g: with g = 100 it is 0.1 for η = 0.1, as with g = 0.5",
+			Why:      "at step 1 G is g², so the rate is η/|g| and the step η·sign(g): a large gradient cannot make the first step large",
+			Computed: firstStep(SeedConfig(), 100),
+		},
+		{
+			Where:    "Honest Limitations, η = 1",
+			Printed:  "Too large a global η (e.g., η=1.0) can cause divergence on the first step for dense features",
+			Correct:  "the first step is η = 1 in every coordinate, whatever the gradient: a step of fixed size, too far or not depending on the problem's scale, never a divergence",
+			Why:      "the same: G = g² at step 1, so the step is η·g/|g|; later steps only shrink (η/√t for a constant gradient)",
+			Computed: firstStep(Config{LR: 1, Eps: 1e-8}, 0.5),
+		},
+		{
+			Where:    "Test Your Understanding, question 4",
+			Printed:  "a full second-moment matrix (as required by L-BFGS)",
+			Correct:  "L-BFGS keeps m pairs of d-vectors (m ≈ 5–20): 2·m·d values, 25.6 million for d = 1.28 million and m = 10; the d×d matrix (1.6·10¹² values) is full-matrix AdaGrad's",
+			Why:      "L-BFGS is limited-memory by construction: it never forms the d×d matrix",
+			Computed: float64(2 * 10 * 10_000 * 128),
+		},
+		{
+			Where:    "Seed 000, learning-rate decay",
+			Printed:  "a large learning rate is adopted in the beginning of the training process and then it is decayed by the certain factor after pre-defined epochs",
+			Correct:  "PyTorch's Adagrad lr_decay is η/(1+(t−1)·lr_decay), at every step: with η = 0.1 and lr_decay = 0.01, 0.05 at step 101",
+			Why:      "the paragraph describes per-epoch step decay (a scheduler), not the lr_decay argument of the optimizer it introduces",
+			Computed: Config{LR: 0.1, LRDecay: 0.01}.StepLR(101),
+		},
+		{
 			Where:    "Seed 000, ε's default",
 			Printed:  "Its value is 10^{-8} by default",
 			Correct:  "1e-10 in torch.optim.Adagrad, the library its own code calls (eps=1e-10)",
@@ -96,4 +126,13 @@ func SeedErrata() []Erratum {
 			Computed: Default().Eps,
 		},
 	}
+}
+
+// firstStep is how far one step of cfg from θ = 0 with gradient g moves.
+func firstStep(cfg Config, g float64) float64 {
+	tr, err := Run(cfg, []float64{0}, [][]float64{{g}})
+	if err != nil {
+		panic(err) // fixed inputs: cannot happen
+	}
+	return math.Abs(tr.Steps[0].Theta[0])
 }

@@ -118,6 +118,10 @@ func TestSeedErrata(t *testing.T) {
 		{-0.3046, 4},
 		{10000, 6},
 		{2, 0},
+		{0.1, 6},        // the first step with g = 100 and η = 0.1: η, not an overshoot
+		{1, 6},          // with η = 1: a step of 1
+		{25_600_000, 0}, // L-BFGS's values for d = 1.28 million, m = 10: 2·m·d
+		{0.05, 12},      // lr_decay: 0.1/(1 + 100·0.01) at step 101
 		{1e-10, 16},
 	}
 	errata := SeedErrata()
