@@ -119,6 +119,13 @@ func SeedErrata() []Erratum {
 			Computed: Config{LR: 0.1, LRDecay: 0.01}.StepLR(101),
 		},
 		{
+			Where:    "Seed 000, the code",
+			Printed:  "optimizer = torch.optim.Adagrad(linear.parameters(), …); pred = linear(x); loss = criterion(pred, y); print('loss:', loss.item())",
+			Correct:  "optimizer.zero_grad(); loss.backward(); optimizer.step() after the loss, or Adagrad never runs: the parameters are where nn.Linear put them",
+			Why:      "the example builds the optimizer and computes one loss, but never takes a gradient or a step; the optimizer's steps taken, at the end, is 0",
+			Computed: float64(seed000Steps()),
+		},
+		{
 			Where:    "Seed 000, ε's default",
 			Printed:  "Its value is 10^{-8} by default",
 			Correct:  "1e-10 in torch.optim.Adagrad, the library its own code calls (eps=1e-10)",
@@ -135,4 +142,17 @@ func firstStep(cfg Config, g float64) float64 {
 		panic(err) // fixed inputs: cannot happen
 	}
 	return math.Abs(tr.Steps[0].Theta[0])
+}
+
+// seed000Steps runs seed 000's example as printed, ported: a 3→2 linear
+// layer's 8 parameters, its optimizer, one forward pass and no step. It
+// returns the steps the optimizer took.
+func seed000Steps() int {
+	opt, err := New(Config{LR: 0.01, Eps: 1e-10}, 3*2+2)
+	if err != nil {
+		panic(err) // fixed inputs: cannot happen
+	}
+	// pred = linear(x); loss = criterion(pred, y): the parameters are read,
+	// and nothing calls opt.Step.
+	return opt.Steps()
 }

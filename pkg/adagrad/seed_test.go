@@ -122,6 +122,7 @@ func TestSeedErrata(t *testing.T) {
 		{1, 6},          // with η = 1: a step of 1
 		{25_600_000, 0}, // L-BFGS's values for d = 1.28 million, m = 10: 2·m·d
 		{0.05, 12},      // lr_decay: 0.1/(1 + 100·0.01) at step 101
+		{0, 0},          // seed 000's code takes no step
 		{1e-10, 16},
 	}
 	errata := SeedErrata()
