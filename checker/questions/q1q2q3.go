@@ -375,13 +375,7 @@ func crawlingCurve(t *T) curve {
 // large (1e12 and more) that Adagrad's steps vanish, far from the minimum,
 // with the gradient as large as ever. Flat is not converged.
 func flatCurve(t *T) curve {
-	n := 2 + t.rng.IntN(5)
-	s, c, th := make([]float64, n), make([]float64, n), make([]float64, n)
-	for i := range n {
-		s[i] = t.uniform(0.5, 2)
-		c[i] = t.uniform(-3, 3)
-		th[i] = c[i] + t.sign()*t.uniform(20, 60)
-	}
+	s, c, th := farHuber(t)
 	cfg := adagrad.Default()
 	cfg.LR = 0.1
 	cfg.InitialAccumulatorValue = t.logUniform(1e12, 1e14)
@@ -393,19 +387,26 @@ func flatCurve(t *T) curve {
 	return cv
 }
 
+// farHuber draws a Huber loss of 2–6 parameters, slopes s and minimum c,
+// and a start θ 20–60 from it in every coordinate.
+func farHuber(t *T) (s, c, th []float64) {
+	n := 2 + t.rng.IntN(5)
+	s, c, th = make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		s[i] = t.uniform(0.5, 2)
+		c[i] = t.uniform(-3, 3)
+		th[i] = c[i] + t.sign()*t.uniform(20, 60)
+	}
+	return s, c, th
+}
+
 // stalledCurve runs Adagrad where its rate is already tiny far from the
 // minimum: a random Huber loss (constant gradient far away) with a small η or
 // a huge starting accumulator. The loss barely moves, the gradient does not
 // shrink.
 func stalledCurve(t *T) curve {
 	for {
-		n := 2 + t.rng.IntN(5)
-		s, c, th := make([]float64, n), make([]float64, n), make([]float64, n)
-		for i := range n {
-			s[i] = t.uniform(0.5, 2)
-			c[i] = t.uniform(-3, 3)
-			th[i] = c[i] + t.sign()*t.uniform(20, 60)
-		}
+		s, c, th := farHuber(t)
 		cfg := adagrad.Default()
 		about := ""
 		if t.rng.IntN(2) == 0 {

@@ -129,8 +129,8 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 				}
 				if ch.Decl {
 					imps.Note(ch.Src)
-					for _, src := range funcs.Redeclare(ch) {
-						it.Eval(src) // one that fails keeps the old definition, as in the kernel
+					for _, d := range funcs.Redeclare(ch) {
+						it.Eval(d.Src) // one that fails keeps the old definition, as in the kernel
 					}
 				}
 			}

@@ -159,7 +159,13 @@ func TestAllResults(t *testing.T) {
 
 func TestFuncsRedeclare(t *testing.T) {
 	f := NewFuncs()
-	decl := func(src string) []string { return f.Redeclare(Chunk{Src: src, Decl: true}) }
+	decl := func(src string) []string {
+		var srcs []string
+		for _, d := range f.Redeclare(Chunk{Src: src, Decl: true}) {
+			srcs = append(srcs, d.Src)
+		}
+		return srcs
+	}
 	decl("func lr() float64 { return 0.1 }")
 	decl("func step(g float64) float64 { return lr() * g }")
 	decl("func twice(g float64) float64 { return 2 * step(g) }\nfunc other() int { return 1 }")

@@ -30,10 +30,15 @@ type funcDecl struct {
 // NewFuncs returns an empty record.
 func NewFuncs() *Funcs { return &Funcs{decls: map[string]funcDecl{}} }
 
+// FuncDecl is a top-level function's declaration.
+type FuncDecl struct {
+	Name, Src string
+}
+
 // Redeclare records the functions declared by a declaration chunk that
 // has just been evaluated, and returns the declarations of the earlier
 // functions that must be evaluated again to call the new ones.
-func (f *Funcs) Redeclare(c Chunk) []string {
+func (f *Funcs) Redeclare(c Chunk) []FuncDecl {
 	if !c.Decl {
 		return nil
 	}
@@ -85,9 +90,9 @@ func (f *Funcs) Redeclare(c Chunk) []string {
 		names = append(names, n)
 	}
 	slices.SortFunc(names, func(a, b string) int { return f.decls[a].seq - f.decls[b].seq })
-	out := make([]string, len(names))
+	out := make([]FuncDecl, len(names))
 	for i, n := range names {
-		out[i] = f.decls[n].src
+		out[i] = FuncDecl{Name: n, Src: f.decls[n].src}
 	}
 	return out
 }

@@ -72,27 +72,18 @@ func fixSwitches(src, prefix, suffix string) string {
 	var edits []edit
 	off := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
 	ast.Inspect(f, func(n ast.Node) bool {
-		var init ast.Stmt
-		var tag ast.Node
-		var sw token.Pos
-		switch s := n.(type) {
-		case *ast.SwitchStmt:
-			if s.Tag == nil {
-				return true // a tagless switch with such an init is fine
-			}
-			init, tag, sw = s.Init, s.Tag, s.Switch
-		default:
+		sw, ok := n.(*ast.SwitchStmt)
+		if !ok || sw.Tag == nil { // a tagless switch with such an init is fine
 			return true
 		}
-		as, ok := init.(*ast.AssignStmt)
+		as, ok := sw.Init.(*ast.AssignStmt)
 		if !ok || as.Tok != token.DEFINE || len(as.Lhs) < 2 {
 			return true
 		}
-		end := off(n.End())
 		edits = append(edits,
-			edit{at: off(sw), drop: len("switch"), text: "{     "}, // as wide as "switch"
-			edit{at: off(tag.Pos()), text: "switch "},
-			edit{at: end, text: " }"})
+			edit{at: off(sw.Switch), drop: len("switch"), text: "{     "}, // as wide as "switch"
+			edit{at: off(sw.Tag.Pos()), text: "switch "},
+			edit{at: off(sw.End()), text: " }"})
 		return true
 	})
 	if len(edits) == 0 {

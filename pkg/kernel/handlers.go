@@ -86,10 +86,10 @@ func (k *Kernel) execute(sock zmq4.Socket, m *wire.Message, queue chan *wire.Mes
 	}
 	sink := &iopubSink{k: k, parent: m, silent: req.Silent, allowStdin: req.AllowStdin}
 
-	res := k.run(req, store, sink)
+	res, cell := k.run(req, store, sink)
 
 	if store {
-		if c, err := magic.Parse(req.Code); err == nil && strings.TrimSpace(c.Code) != "" && !c.Has("reset") {
+		if strings.TrimSpace(cell.Code) != "" && !cell.Has("reset") {
 			k.noteCell(m, req.Code, count, res)
 		}
 		out := ""
@@ -164,11 +164,12 @@ func errorContent(count int, ename, evalue string, tb ...string) map[string]any 
 	return map[string]any{"status": "error", "execution_count": count, "ename": ename, "evalue": evalue, "traceback": tb, "user_expressions": map[string]any{}}
 }
 
-// run handles magics, then hands the code to the session.
-func (k *Kernel) run(req executeRequest, store bool, sink *iopubSink) session.Result {
+// run handles magics, then hands the code to the session; it returns the
+// cell as parsed too (empty when its magics do not parse).
+func (k *Kernel) run(req executeRequest, store bool, sink *iopubSink) (session.Result, magic.Cell) {
 	cell, err := magic.Parse(req.Code)
 	if err != nil {
-		return session.Result{Error: &ipc.Error{Name: "MagicError", Value: err.Error(), Traceback: []string{err.Error()}}}
+		return session.Result{Error: &ipc.Error{Name: "MagicError", Value: err.Error(), Traceback: []string{err.Error()}}}, magic.Cell{}
 	}
 	for _, mg := range cell.Magics {
 		switch mg.Name {
@@ -177,17 +178,17 @@ func (k *Kernel) run(req executeRequest, store bool, sink *iopubSink) session.Re
 		case "reset":
 			k.cells = nil // nothing the notebook ran before is defined now
 			if err := k.sess.Reset(); err != nil {
-				return session.Result{Error: &ipc.Error{Name: "ResetError", Value: err.Error(), Traceback: []string{err.Error()}}}
+				return session.Result{Error: &ipc.Error{Name: "ResetError", Value: err.Error(), Traceback: []string{err.Error()}}}, cell
 			}
 			sink.Stream("stdout", "The Go session was reset: every definition is gone.\n")
 		case "check":
 			if err := k.check(mg.Args, sink); err != nil {
-				return session.Result{Error: &ipc.Error{Name: "CheckError", Value: err.Error(), Traceback: []string{err.Error()}}}
+				return session.Result{Error: &ipc.Error{Name: "CheckError", Value: err.Error(), Traceback: []string{err.Error()}}}, cell
 			}
 		}
 	}
 	if strings.TrimSpace(cell.Code) == "" {
-		return session.Result{}
+		return session.Result{}, cell
 	}
 	start := time.Now()
 	// Cells with %reset, %help or %check are not replayed (a replayed %reset would
@@ -197,7 +198,7 @@ func (k *Kernel) run(req executeRequest, store bool, sink *iopubSink) session.Re
 	if cell.Has("time") {
 		sink.Stream("stdout", fmt.Sprintf("time: %s\n", roundDuration(time.Since(start))))
 	}
-	return res
+	return res, cell
 }
 
 func roundDuration(d time.Duration) time.Duration {

@@ -209,33 +209,39 @@ func (k *Kernel) serve(sock zmq4.Socket, name string) {
 	queue := make(chan *wire.Message, 64)
 	go func() {
 		defer close(queue)
-		for {
-			raw, err := sock.Recv()
-			if err != nil {
-				select {
-				case <-k.done:
-					return
-				default:
-				}
-				if errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
-					return
-				}
-				k.log.Printf("%s: receiving: %v", name, err)
-				time.Sleep(10 * time.Millisecond)
-				continue
-			}
-			m, err := wire.Decode(raw.Frames, k.signer)
-			if err != nil {
-				// Never executed, never answered: a client without the
-				// key must not learn anything, not even that we listen.
-				k.log.Printf("%s: dropped a message: %v", name, err)
-				continue
-			}
-			queue <- m
-		}
+		k.receive(sock, name, func(m *wire.Message) { queue <- m })
 	}()
 	for m := range queue {
 		k.handle(sock, m, queue)
+	}
+}
+
+// receive passes each signed message of sock to got, until the kernel
+// ends or the socket closes.
+func (k *Kernel) receive(sock zmq4.Socket, name string, got func(*wire.Message)) {
+	for {
+		raw, err := sock.Recv()
+		if err != nil {
+			select {
+			case <-k.done:
+				return
+			default:
+			}
+			if errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
+				return
+			}
+			k.log.Printf("%s: receiving: %v", name, err)
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		m, err := wire.Decode(raw.Frames, k.signer)
+		if err != nil {
+			// Never executed, never answered: a client without the
+			// key must not learn anything, not even that we listen.
+			k.log.Printf("%s: dropped a message: %v", name, err)
+			continue
+		}
+		got(m)
 	}
 }
 

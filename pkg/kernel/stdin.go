@@ -1,11 +1,8 @@
 package kernel
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"time"
 
 	"github.com/go-zeromq/zmq4"
 
@@ -21,35 +18,17 @@ import (
 // serveStdin reads the stdin channel and hands each input_reply to the
 // cell waiting for one; a reply nobody waits for is dropped.
 func (k *Kernel) serveStdin() {
-	for {
-		raw, err := k.stdin.Recv()
-		if err != nil {
-			select {
-			case <-k.done:
-				return
-			default:
-			}
-			if errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		m, err := wire.Decode(raw.Frames, k.signer)
-		if err != nil {
-			k.log.Printf("stdin: dropped a message: %v", err)
-			continue
-		}
+	k.receive(k.stdin, "stdin", func(m *wire.Message) {
 		if m.Header.MsgType != "input_reply" {
 			k.log.Printf("stdin: unexpected %s", m.Header.MsgType)
-			continue
+			return
 		}
 		select {
 		case k.inputs <- m:
 		default:
 			k.log.Printf("stdin: an input_reply nobody waits for")
 		}
-	}
+	})
 }
 
 // Input implements session.InputSink: it asks the front end for a line.

@@ -59,6 +59,7 @@ type worker struct {
 	imports *cells.Imports // what the session has imported, by name
 	funcs   *cells.Funcs   // every function declared, to rebind callers on a redefinition
 	replay  *cells.Replay  // while replaying after a restart: what is left out
+	read    cells.Options  // how cells are read: gophernotes' display or ours
 
 	// inMu guards reading the request pipe, which a cell reading stdin
 	// does too (stdin.go), and whether a cell is running.
@@ -162,14 +163,15 @@ func (w *worker) reset() error {
 		return fmt.Errorf("loading the preloaded packages: %w", err)
 	}
 	// display is there in every cell, as in gophernotes.
+	w.read = cells.Options{DisplayReturnsData: os.Getenv(EnvGophernotes) == "1"}
 	displayPath := "github.com/adagradlab/adagradlab/pkg/display"
-	if os.Getenv(EnvGophernotes) == "1" {
+	if w.read.DisplayReturnsData {
 		displayPath += "/gophernotes"
 	}
 	if _, err := i.Eval(`import display "` + displayPath + `"`); err != nil {
 		return fmt.Errorf("importing display: %w", err)
 	}
-	if os.Getenv(EnvGophernotes) == "1" {
+	if w.read.DisplayReturnsData {
 		if _, err := i.Eval(`var Display = display.Display`); err != nil {
 			return fmt.Errorf("defining Display: %w", err)
 		}
@@ -227,7 +229,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 	case w.replay == nil:
 		w.replay = cells.NewReplay()
 	}
-	chunks := cells.Options{DisplayReturnsData: os.Getenv(EnvGophernotes) == "1"}.Split(req.Code)
+	chunks := w.read.Split(req.Code)
 	for n, c := range chunks {
 		last := n == len(chunks)-1
 		outs := -1 // the trailing call's results, where it is one
@@ -311,15 +313,11 @@ func (w *worker) eval(src string) (v reflect.Value, err error) {
 // chunk declared again, so that they call the new one (cells.Funcs). One
 // that no longer compiles keeps the old one, and the cell's stderr says so.
 func (w *worker) rebind(c cells.Chunk) {
-	for _, src := range w.funcs.Redeclare(c) {
-		if _, err := w.eval(src); err != nil {
-			name := strings.TrimSpace(strings.TrimPrefix(src, "func"))
-			if i := strings.IndexAny(name, "(["); i > 0 {
-				name = name[:i]
-			}
+	for _, d := range w.funcs.Redeclare(c) {
+		if _, err := w.eval(d.Src); err != nil {
 			// The error's positions are in the old declaration, not this cell.
 			msg := positionRE.ReplaceAllString(err.Error(), "")
-			fmt.Fprintf(w.stderr, "note: %s (from an earlier cell) still calls the old definition: with the new one it does not compile: %s\n", name, msg)
+			fmt.Fprintf(w.stderr, "note: %s (from an earlier cell) still calls the old definition: with the new one it does not compile: %s\n", d.Name, msg)
 		}
 	}
 }
