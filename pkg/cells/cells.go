@@ -313,9 +313,25 @@ func multiDefine(s string) bool {
 	}
 }
 
-// wrapperCols is the width of yaegi's "package main; func main() {" prefix,
-// which shifts columns on the first line of a statement chunk.
-const wrapperCols = len("package main; func main() {")
+// What goes around a chunk's text to make it Go (yaegi does the same): a
+// file for declarations, a main function's body for statements.
+const (
+	declPrefix = "package main;"
+	stmtPrefix = "package main; func main() {"
+	stmtSuffix = "\n}"
+)
+
+// frame returns what goes around c's text to parse it.
+func (c Chunk) frame() (prefix, suffix string) {
+	if c.Decl {
+		return declPrefix, ""
+	}
+	return stmtPrefix, stmtSuffix
+}
+
+// wrapperCols is the width of yaegi's statement prefix, which shifts
+// columns on the first line of a statement chunk.
+const wrapperCols = len(stmtPrefix)
 
 var posRE = regexp.MustCompile(`(?m)(?:^|\b_\.go:)(\d+):(\d+): `)
 
@@ -330,8 +346,8 @@ func FixPositions(msg string, c Chunk) string {
 		if !c.Decl && line == 1 && col > wrapperCols+c.Lead {
 			col -= wrapperCols + c.Lead
 		}
-		if c.Decl && line == 1 && col > len("package main;") {
-			col -= len("package main;")
+		if c.Decl && line == 1 && col > len(declPrefix) {
+			col -= len(declPrefix)
 		}
 		shift := 0
 		for _, l := range c.Inserted {
@@ -393,13 +409,8 @@ func IsComplete(src string) Completeness {
 	}
 	// Each chunk must parse as Go in its mode.
 	for _, c := range Split(src) {
-		var err error
-		if c.Decl {
-			_, err = parser.ParseFile(token.NewFileSet(), "", "package main;"+c.Src, 0)
-		} else {
-			_, err = parser.ParseFile(token.NewFileSet(), "", "package main; func main() {"+c.Src+"\n}", 0)
-		}
-		if err != nil {
+		prefix, suffix := c.frame()
+		if _, err := parser.ParseFile(token.NewFileSet(), "", prefix+c.Src+suffix, 0); err != nil {
 			return Completeness{Status: "invalid"}
 		}
 	}

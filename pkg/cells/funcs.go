@@ -42,7 +42,7 @@ func (f *Funcs) Redeclare(c Chunk) []FuncDecl {
 	if !c.Decl {
 		return nil
 	}
-	const prefix = "package main;"
+	prefix, _ := c.frame()
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", prefix+c.Src, parser.SkipObjectResolution)
 	if err != nil {

@@ -53,7 +53,7 @@ func (im *Imports) Name(spec *ast.ImportSpec) (name, path string, ok bool) {
 
 // Note records what a declaration chunk that evaluated successfully imported.
 func (im *Imports) Note(src string) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package main;"+src, parser.ImportsOnly)
+	f, err := parser.ParseFile(token.NewFileSet(), "", declPrefix+src, parser.ImportsOnly)
 	if err != nil {
 		return
 	}
@@ -69,7 +69,7 @@ func (im *Imports) Note(src string) {
 // error positions still point into the cell. An import of another path
 // under a taken name is left for the interpreter to refuse.
 func (im *Imports) DropRepeats(src string) string {
-	const pre = "package main;"
+	const pre = declPrefix
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", pre+src, parser.ImportsOnly)
 	if err != nil {

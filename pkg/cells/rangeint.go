@@ -17,11 +17,8 @@ import (
 // means the same, its bound taken once: for i, n := n-n, n; i < n; i++.
 // Lines stay put. A range whose operand it cannot tell is left as it is.
 func RangeInts(c Chunk, isInt func(name string) bool) Chunk {
-	if c.Decl {
-		c.Src = rangeInts(c.Src, "package main;", "", isInt)
-	} else {
-		c.Src = rangeInts(c.Src, "package main; func main() {", "\n}", isInt)
-	}
+	prefix, suffix := c.frame()
+	c.Src = rangeInts(c.Src, prefix, suffix, isInt)
 	return c
 }
 

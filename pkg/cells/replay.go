@@ -43,9 +43,9 @@ func (r *Replay) Filter(c Chunk, imports map[string]string, funcs *Funcs) (Chunk
 	if c.Decl {
 		return c, false
 	}
-	const prefix = "package main; func main() {"
+	prefix, suffix := c.frame()
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+c.Src+"\n}", parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, "", prefix+c.Src+suffix, parser.SkipObjectResolution)
 	if err != nil || len(f.Decls) == 0 {
 		return c, false
 	}

@@ -42,11 +42,8 @@ func AllResults(c Chunk, fn string) Chunk {
 // put; on the switch's first line, what follows the init moves right by
 // the width of "switch ".
 func FixSwitches(c Chunk) Chunk {
-	if c.Decl {
-		c.Src = fixSwitches(c.Src, "package main;", "")
-	} else {
-		c.Src = fixSwitches(c.Src, "package main; func main() {", "\n}")
-	}
+	prefix, suffix := c.frame()
+	c.Src = fixSwitches(c.Src, prefix, suffix)
 	return c
 }
 
