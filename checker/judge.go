@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
-	"strings"
 	"sync"
 	"time"
 
@@ -143,16 +142,15 @@ func (c *Checker) startWith(ctx context.Context, argv []string, l jail.Limits, c
 		r.kill()
 		return nil, fmt.Errorf("the worker could not jail itself: %s", h.Error)
 	}
-	got := jail.Report{Layers: append(ns.Layers, h.Layers...), Missing: map[string]string{}}
-	for k, v := range ns.Missing {
-		got.Missing[k] = v
-	}
-	for k, v := range h.Missing {
-		got.Missing[k] = v
-	}
-	if got.Has(jail.Seccomp) && !seccompOn(cmd.Process.Pid) {
+	got, err := jail.Check(cmd, ns, jail.Report{Layers: h.Layers, Missing: h.Missing})
+	if errors.Is(err, jail.ErrRestart) {
 		r.kill()
-		return nil, errors.New("the worker says it is under seccomp, but the system says it is not")
+		<-r.exited
+		return c.startWith(ctx, argv, l, cpu)
+	}
+	if err != nil {
+		r.kill()
+		return nil, err
 	}
 	r.jail = got
 	if err := c.noteIsolation(got); err != nil {
@@ -160,21 +158,6 @@ func (c *Checker) startWith(ctx context.Context, argv []string, l jail.Limits, c
 		return nil, err
 	}
 	return r, nil
-}
-
-// seccompOn checks, from outside, that a process runs under a seccomp
-// filter (where /proc says; elsewhere there is nothing to check).
-func seccompOn(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return true
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "Seccomp:"); ok {
-			return strings.TrimSpace(v) == "2"
-		}
-	}
-	return true
 }
 
 func workerEnv(l jail.Limits) ([]string, error) {
@@ -201,10 +184,20 @@ func (r *remote) kill() {
 	}
 }
 
-// close ends the worker whatever state it is in and reaps it.
+// close ends the worker whatever state it is in and reaps it. A worker in
+// good order is first let end by itself at the end of its input (briefly):
+// killed, the process that holds its namespaces (jail.Start) would die
+// before reaping it, and its CPU time would be missing from the accounts.
 func (r *remote) close() {
 	if r.stop != nil {
 		r.stop()
+	}
+	if r.lost == nil && r.cmd != nil {
+		r.req.Close()
+		select {
+		case <-r.exited:
+		case <-time.After(endGrace):
+		}
 	}
 	r.kill()
 	r.closePipes()
@@ -252,8 +245,13 @@ func (r *remote) read(deadline time.Time) (*protocol.Reply, error) {
 	return rep, err
 }
 
-// exitGrace is how long a reply may still come after the worker ended.
-const exitGrace = 100 * time.Millisecond
+// exitGrace is how long a reply may still come after the worker ended;
+// endGrace, how long a worker in good order may take to end at the end of
+// its input.
+const (
+	exitGrace = 100 * time.Millisecond
+	endGrace  = 100 * time.Millisecond
+)
 
 // roundTrip sends req and reads its reply; any trouble ends the worker and
 // is kept as the reason it is lost.

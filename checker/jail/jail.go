@@ -10,7 +10,9 @@
 //   - namespaces (Start): a fresh user namespace and, inside it, fresh pid,
 //     network, mount, IPC and UTS namespaces. The worker holds no privilege
 //     over the machine, sees no other process, has no network, and
-//     everything it might start dies with it;
+//     everything it might start dies with it. The worker makes them itself
+//     before its runtime starts (unshare_cgo_linux.go), so that the judge's
+//     start is a vfork; Check verifies them from outside;
 //   - a process group of its own, killed whole (Kill), and a parent-death
 //     signal, for where namespaces are not available;
 //   - resource limits (Confine): address space, CPU seconds, no core dumps,

@@ -1,12 +1,17 @@
 package jail
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,9 +33,11 @@ func TestMain(m *testing.M) {
 }
 
 func child(layers, do, dir string) int {
+	var confined Report
 	switch layers {
 	case "all":
-		if _, err := Confine(Limits{MemoryMB: 256}, 0, 1, 2); err != nil {
+		var err error
+		if confined, err = Confine(Limits{MemoryMB: 256}, 0, 1, 2); err != nil {
 			fmt.Fprintln(os.Stderr, "confine:", err)
 			return 3
 		}
@@ -44,6 +51,22 @@ func child(layers, do, dir string) int {
 	var err error
 	switch do {
 	case "nothing":
+	case "exit7":
+		return 7
+	case "hello":
+		// What a worker does: say what holds it, then wait for its input
+		// to end (the test checks it from outside meanwhile).
+		rep := confined
+		if layers != "all" && os.Getenv(UnshareEnv) == "1" {
+			rep.add(Namespaces, unsharedEarly())
+		}
+		if claim := os.Getenv("JAIL_TEST_CLAIM"); claim != "" {
+			rep.Layers = append(rep.Layers, strings.Split(claim, ",")...)
+		}
+		b, _ := json.Marshal(rep)
+		fmt.Printf("%s %d\n", b, os.Getpid())
+		io.Copy(io.Discard, os.Stdin)
+		return 0
 	case "compute":
 		// What honest grading does: goroutines, the collector, timers,
 		// maps, a panic recovered, output on the pipes it has.
@@ -193,5 +216,98 @@ func BenchmarkStart(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// helloChild starts the test binary as a worker that says hello (see
+// child), in namespaces when ns, claiming the extra layers of claim; it
+// returns the process, Start's report, the hello's and the pid the child
+// saw itself as.
+func helloChild(t *testing.T, layers string, ns bool, claim string) (*exec.Cmd, Report, Report, int, io.Closer) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in io.WriteCloser
+	var out io.ReadCloser
+	build := func() *exec.Cmd {
+		cmd := exec.Command(exe)
+		cmd.Env = []string{"JAIL_TEST_CHILD=" + layers, "JAIL_TEST_DO=hello", "JAIL_TEST_CLAIM=" + claim}
+		in, _ = cmd.StdinPipe()
+		out, _ = cmd.StdoutPipe()
+		return cmd
+	}
+	var cmd *exec.Cmd
+	var started Report
+	if ns {
+		cmd, started, err = Start(build)
+	} else {
+		cmd = build()
+		setup(cmd, false)
+		err = cmd.Start()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Kill(cmd); cmd.Wait() })
+	var claimed Report
+	var pid int
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if i := strings.LastIndexByte(line, ' '); err != nil || i < 0 || json.Unmarshal([]byte(line[:i]), &claimed) != nil {
+		t.Fatalf("no hello: %q, %v", line, err)
+	} else {
+		pid, _ = strconv.Atoi(strings.TrimSpace(line[i+1:]))
+	}
+	return cmd, started, claimed, pid, in
+}
+
+// A worker makes its own namespaces before its runtime starts (so that the
+// judge's start is a vfork), and is pid 1 of its pid namespace; Check finds
+// it from outside and sees its namespaces and its filter. A worker program
+// built without cgo cannot: Check asks for a restart, and Start then makes
+// the namespaces at fork.
+func TestEarlyNamespaces(t *testing.T) {
+	defer func() { nsState.Lock(); nsState.atForkNow = false; nsState.Unlock() }()
+	cmd, started, claimed, pid, in := helloChild(t, "all", true, "")
+	got, err := Check(cmd, started, claimed)
+	if errors.Is(err, ErrRestart) {
+		// Without cgo: the second start makes the namespaces at fork.
+		Kill(cmd)
+		cmd, started, claimed, pid, in = helloChild(t, "all", true, "")
+		if !started.Has(Namespaces) {
+			t.Fatalf("restarted without namespaces at fork: %+v", started)
+		}
+		got, err = Check(cmd, started, claimed)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Has(Namespaces) || !got.Has(Seccomp) {
+		t.Fatalf("jail %s (%s)", got, got.Why())
+	}
+	if pid != 1 {
+		t.Errorf("the worker is pid %d in its namespace, want 1", pid)
+	}
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("a worker at the end of its input: %v", err)
+	}
+	// Its exit status reaches the judge as it was.
+	if _, sig, code := runChild(t, "none", "exit7", true); code != 7 || sig != "" {
+		t.Errorf("exit %d, signal %q, want exit 7", code, sig)
+	}
+}
+
+// Check believes no layer the system does not show: namespaces a plain
+// start cannot have, a filter the kernel does not list.
+func TestCheckCatchesLies(t *testing.T) {
+	cmd, started, claimed, _, _ := helloChild(t, "none", false, Namespaces)
+	if _, err := Check(cmd, started, claimed); err == nil || !strings.Contains(err.Error(), "namespaces") {
+		t.Errorf("namespaces claimed by a plain process: %v", err)
+	}
+	cmd, started, claimed, _, _ = helloChild(t, "none", false, Seccomp)
+	if _, err := Check(cmd, started, claimed); err == nil || !strings.Contains(err.Error(), "seccomp") {
+		t.Errorf("seccomp claimed by a process without it: %v", err)
 	}
 }

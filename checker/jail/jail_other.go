@@ -37,3 +37,18 @@ var errUnsupported = unsupported("")
 type unsupported string
 
 func (u unsupported) Error() string { return string(u) }
+
+// ErrRestart is never returned outside Linux (see the Linux Check).
+var ErrRestart = unsupported("restart")
+
+// Check merges Start's report and the worker's own: outside Linux there is
+// nothing more to see from outside.
+func Check(cmd *exec.Cmd, started, claimed Report) (Report, error) {
+	got := Report{Layers: append(append([]string(nil), started.Layers...), claimed.Layers...), Missing: map[string]string{}}
+	for _, r := range []Report{started, claimed} {
+		for k, v := range r.Missing {
+			got.Missing[k] = v
+		}
+	}
+	return got, nil
+}
