@@ -161,24 +161,6 @@ type Panic struct {
 	Msg string `json:"msg"`
 }
 
-// ReadReply reads one reply line of at most MaxReply bytes.
-func ReadReply(r *bufio.Reader) (*Reply, error) {
-	line, err := readLine(r, MaxReply)
-	if err != nil {
-		return nil, err
-	}
-	var rep Reply
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rep); err != nil {
-		return nil, &BadReply{fmt.Sprintf("a reply that is not valid: %v", clip(err.Error()))}
-	}
-	if dec.More() {
-		return nil, &BadReply{"a reply with trailing data"}
-	}
-	return &rep, nil
-}
-
 // BadReply is a reply the judge refuses: too long, not JSON, not the types
 // asked for.
 type BadReply struct{ Why string }
@@ -443,18 +425,16 @@ func splitList(raw []byte) ([][]byte, error) {
 		return [][]byte{}, nil
 	}
 	items := make([][]byte, 0, bytes.Count(body, []byte{','})+1)
-	depth, start, inString := 0, 0, false
+	depth, start := 0, 0
 	for i := 0; i < len(body); i++ {
 		c := body[i]
 		switch {
-		case inString:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inString = false
-			}
 		case c == '"':
-			inString = true
+			end := stringEnd(body, i)
+			if end < 0 {
+				return bad()
+			}
+			i = end
 		case c == '[' || c == '{':
 			depth++
 		case c == ']' || c == '}':
@@ -466,7 +446,7 @@ func splitList(raw []byte) ([][]byte, error) {
 			start = i + 1
 		}
 	}
-	if inString || depth != 0 {
+	if depth != 0 {
 		return bad()
 	}
 	return append(items, bytes.TrimSpace(body[start:])), nil

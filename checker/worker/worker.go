@@ -61,17 +61,17 @@ func Main(in io.Reader, out *os.File) int {
 	debug.SetGCPercent(gcPercent)
 	w.reply(&protocol.Reply{Hello: hello})
 
-	dec := json.NewDecoder(bufio.NewReaderSize(in, 64<<10))
+	rd := bufio.NewReaderSize(in, 64<<10)
 	for {
-		var req protocol.Request
-		if err := dec.Decode(&req); err != nil {
+		req, err := protocol.ReadRequest(rd)
+		if err != nil {
 			if err == io.EOF {
 				return 0
 			}
 			w.reply(&protocol.Reply{Error: "bad request: " + err.Error()})
 			return ExitBadStart
 		}
-		w.reply(w.serve(&req))
+		w.reply(w.serve(req))
 	}
 }
 
