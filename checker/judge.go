@@ -547,13 +547,7 @@ func (r *remote) Update(id int, name string, list []int, grads []float64, eta, e
 	if len(rep.W) != len(grads) || len(rep.G) != len(grads) || len(rep.Replaced) > len(list) {
 		return nil, nil, nil, r.bad("an update reply of the wrong size")
 	}
-	if w, err = protocol.DecodeFloats(rep.W); err == nil {
-		g, err = protocol.DecodeFloats(rep.G)
-	}
-	if err != nil {
-		return nil, nil, nil, r.bad("an update reply that is not numbers: %v", err)
-	}
-	return w, g, rep.Replaced, nil
+	return rep.W, rep.G, rep.Replaced, nil
 }
 
 // Drop implements questions.Code.

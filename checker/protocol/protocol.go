@@ -83,14 +83,14 @@ type Table struct {
 	ID   int       `json:"id"`
 	Rows int       `json:"rows,omitempty"` // table: its size
 	List []int     `json:"list"`           // the rows that hold values (table) or get a gradient (update)
-	W    []float64 `json:"w,omitempty"`    // table: the listed rows' values, row after row
-	G    []float64 `json:"g,omitempty"`
+	W    Floats `json:"w,omitempty"` // table: the listed rows' values, row after row
+	G    Floats `json:"g,omitempty"`
 	Dim  int       `json:"dim"`
 	// update: the gradients of the listed rows, row after row, and the
 	// rate; the reply's W and G are the listed rows after the call.
-	Grads []float64 `json:"grads,omitempty"`
-	Eta   float64   `json:"eta,omitempty"`
-	Eps   float64   `json:"eps,omitempty"`
+	Grads Floats  `json:"grads,omitempty"`
+	Eta   float64 `json:"eta,omitempty"`
+	Eps   float64 `json:"eps,omitempty"`
 }
 
 // Reply is one message from the worker. Exactly one of its groups is set.
@@ -109,10 +109,10 @@ type Reply struct {
 	// A call that panicked ends the batch: its index and message.
 	Panic *Panic `json:"panic,omitempty"`
 
-	// update: the listed rows after the call, row after row (encoded
-	// values: the function may have written NaN).
-	W []json.RawMessage `json:"w,omitempty"`
-	G []json.RawMessage `json:"g,omitempty"`
+	// update: the listed rows after the call, row after row (as bits:
+	// the function may have written NaN).
+	W Floats `json:"w,omitempty"`
+	G Floats `json:"g,omitempty"`
 	// update: rows the update replaced instead of writing into.
 	Replaced []int `json:"replaced,omitempty"`
 
@@ -219,15 +219,13 @@ func Marshal(v any) ([]byte, error) {
 		return addField(b, "ys", list(nil, m.Ys)), nil
 	case *Reply:
 		head := *m
-		head.Outs, head.Back, head.W, head.G = nil, nil, nil, nil
+		head.Outs, head.Back = nil, nil
 		b, err := json.Marshal(&head)
 		if err != nil {
 			return nil, err
 		}
 		b = addField(b, "outs", lists(m.Outs))
-		b = addField(b, "back", lists(m.Back))
-		b = addField(b, "w", list(nil, m.W))
-		return addField(b, "g", list(nil, m.G)), nil
+		return addField(b, "back", lists(m.Back)), nil
 	}
 	return json.Marshal(v)
 }
@@ -502,26 +500,18 @@ func decodeFloat(raw []byte) (float64, error) {
 	return f, nil
 }
 
-// EncodeFloats encodes each float of xs (an update's reply).
-func EncodeFloats(xs []float64) []json.RawMessage {
-	out := make([]json.RawMessage, len(xs))
-	for i, x := range xs {
-		out[i] = appendFloat(nil, x)
-	}
-	return out
+// Floats is a []float64 field of a message: it crosses as Encode writes
+// every []float64, the base64 of its values' bits.
+type Floats []float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Floats) MarshalJSON() ([]byte, error) {
+	return appendBits(nil, reflect.ValueOf([]float64(f))), nil
 }
 
-// DecodeFloats decodes what EncodeFloats wrote.
-func DecodeFloats(raw []json.RawMessage) ([]float64, error) {
-	out := make([]float64, len(raw))
-	for i, r := range raw {
-		f, err := decodeFloat(bytes.TrimSpace(r))
-		if err != nil {
-			return nil, err
-		}
-		out[i] = f
-	}
-	return out, nil
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Floats) UnmarshalJSON(b []byte) error {
+	return decodeBits(b, reflect.ValueOf(f).Elem())
 }
 
 func clip(s string) string {

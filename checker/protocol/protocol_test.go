@@ -24,7 +24,7 @@ func TestMarshalAsEncodingJSON(t *testing.T) {
 		&Reply{OK: true},
 		&Reply{Outs: [][]json.RawMessage{{raw("2")}}, Panic: &Panic{At: 1, Msg: "index out of range"}},
 		&Reply{Back: [][]json.RawMessage{{raw("[1]")}}, Fresh: [][3]int{{0, 0, 1}}, Outs: [][]json.RawMessage{{}}},
-		&Reply{W: []json.RawMessage{raw("1"), raw(`"-Inf"`)}, G: []json.RawMessage{raw("2")}, Replaced: []int{3}},
+		&Reply{W: Floats{1, math.Inf(-1)}, G: Floats{2}, Replaced: []int{3}},
 	}
 	for _, m := range msgs {
 		got, err := Marshal(m)

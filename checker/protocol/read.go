@@ -104,9 +104,9 @@ func parseReply(line []byte) (*Reply, error) {
 		case "back":
 			rep.Back, err = rawLists(f.raw)
 		case "w":
-			rep.W, err = rawList(f.raw)
+			err = rep.W.UnmarshalJSON(f.raw)
 		case "g":
-			rep.G, err = rawList(f.raw)
+			err = rep.G.UnmarshalJSON(f.raw)
 		default:
 			err = fmt.Errorf("unknown field %q", clip(f.key))
 		}

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // messages are one of each kind the judge and the worker exchange.
@@ -29,7 +31,7 @@ func messages() (reqs []*Request, reps []*Reply) {
 		{OK: true},
 		{Outs: [][]json.RawMessage{{raw("2"), raw(`"x"`)}, {}}, Panic: &Panic{At: 2, Msg: "index out of range [3]"}},
 		{Back: [][]json.RawMessage{{raw("[1]")}}, Fresh: [][3]int{{0, 0, 1}}, Outs: [][]json.RawMessage{{raw("[]")}}},
-		{W: []json.RawMessage{raw("1"), raw(`"-Inf"`)}, G: []json.RawMessage{raw("2")}, Replaced: []int{3}},
+		{W: Floats{1, math.Inf(-1), math.Copysign(0, -1)}, G: Floats{2}, Replaced: []int{3}},
 		{Error: "call: unknown op"},
 	}
 	return reqs, reps
@@ -131,9 +133,8 @@ func FuzzReadReply(f *testing.F) {
 		for _, r := range []*Reply{got, &want} {
 			compact(r.Outs)
 			compact(r.Back)
-			compact([][]json.RawMessage{r.W, r.G})
 		}
-		if d := cmp.Diff(&want, got); d != "" {
+		if d := cmp.Diff(&want, got, cmpopts.EquateNaNs()); d != "" {
 			t.Errorf("%s reads otherwise than with encoding/json (-json +ours):\n%s", line, d)
 		}
 	})

@@ -265,7 +265,7 @@ func (w *worker) update(req *protocol.Request) (*protocol.Reply, error) {
 		}
 		wv, gv = append(wv, rowW...), append(gv, rowG...)
 	}
-	rep.W, rep.G = protocol.EncodeFloats(wv), protocol.EncodeFloats(gv)
+	rep.W, rep.G = wv, gv
 	return rep, nil
 }
 
