@@ -80,12 +80,12 @@ type Load struct {
 // Table describes a sparse table of Rows rows in which only the listed rows
 // hold values (the others are nil), or an update of its listed rows.
 type Table struct {
-	ID   int       `json:"id"`
-	Rows int       `json:"rows,omitempty"` // table: its size
-	List []int     `json:"list"`           // the rows that hold values (table) or get a gradient (update)
-	W    Floats `json:"w,omitempty"` // table: the listed rows' values, row after row
+	ID   int    `json:"id"`
+	Rows int    `json:"rows,omitempty"` // table: its size
+	List []int  `json:"list"`           // the rows that hold values (table) or get a gradient (update)
+	W    Floats `json:"w,omitempty"`    // table: the listed rows' values, row after row
 	G    Floats `json:"g,omitempty"`
-	Dim  int       `json:"dim"`
+	Dim  int    `json:"dim"`
 	// update: the gradients of the listed rows, row after row, and the
 	// rate; the reply's W and G are the listed rows after the call.
 	Grads Floats  `json:"grads,omitempty"`
