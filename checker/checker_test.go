@@ -660,3 +660,26 @@ func TestStaleLeanWorker(t *testing.T) {
 		t.Errorf("a named stale worker: err = %v, want one that says it is from another build", err)
 	}
 }
+
+// Feedback speaks Go, as the kernel does (cells.GoWording): a panic in the
+// learner's call and a cell that does not compile read as Go would say
+// them, without yaegi's own type names or reflect's panics.
+func TestFeedbackSpeaksGo(t *testing.T) {
+	c := newChecker(t, Options{Questions: []string{"q1"}})
+	file := "package answers\n\nimport \"math\"\n\nfunc FirstStepLR(eta, g, eps float64) float64 { return eta / (math.Sqrt(g*g) + eps) }\n" +
+		"func FirstStepRatio(g float64) float64 {\n\tvar xs []float64\n\treturn xs[int(g)+3]\n}\n"
+	cells := []string{"import \"math\"\nfunc FirstStepLR(eta, g, eps float64) float64 { return eta / (math.Sqrt(g*g) + eps) }",
+		"func FirstStepRatio(g float64) float64 {\n\tvar n int = g\n\treturn float64(n)\n}"}
+	for _, in := range []Input{{Source: file}, {Cells: cells}} {
+		qs := grade(t, c, in)
+		all := dump(qs) + strings.Join(qs[0].Feedback, "\n")
+		for _, jargon := range []string{"reflect:", "float64T", "intT"} {
+			if strings.Contains(all, jargon) {
+				t.Errorf("feedback has yaegi's %q: %s", jargon, all)
+			}
+		}
+		if in.Cells == nil && !strings.Contains(all, "runtime error: index out of range") {
+			t.Errorf("a panic's feedback: %s", all)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/adagradlab/adagradlab/checker/protocol"
+	"github.com/adagradlab/adagradlab/pkg/cells"
 )
 
 func (c *code) lookup(name string) (fn, error) {
@@ -23,7 +24,7 @@ func (c *code) lookup(name string) (fn, error) {
 func invoke(f reflect.Value, args []reflect.Value) (outs []reflect.Value, panicked *string) {
 	defer func() {
 		if r := recover(); r != nil {
-			msg := clip(fmt.Sprint(r), 500)
+			msg := clip(cells.GoWording(fmt.Sprint(r)), 500) // in Go's words, as the kernel shows it
 			panicked = &msg
 		}
 	}()

@@ -121,7 +121,7 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 					if len(names) > 0 {
 						what = " (so " + strings.Join(names, ", ") + " counts as missing)"
 					}
-					notes = append(notes, fmt.Sprintf("cell %d did not run%s: %v", nums[i], what, err))
+					notes = append(notes, fmt.Sprintf("cell %d did not run%s: %s", nums[i], what, cells.GoWording(err.Error())))
 					break // what follows in the cell may need what failed
 				}
 				for _, n := range declaredFuncs(ch.Src) {
@@ -142,7 +142,7 @@ func load(l *protocol.Load, lim jail.Limits) (*code, *protocol.Reply) {
 	case errors.As(err, &p):
 		return fatal("crashed", "panicked while loading the code: "+p.Error())
 	case err != nil:
-		msg := err.Error()
+		msg := cells.GoWording(err.Error())
 		if !strings.HasPrefix(msg, "does not compile") {
 			msg = "does not compile: " + msg
 		}
@@ -212,7 +212,7 @@ func declaredFuncs(src string) []string {
 
 type panicError struct{ v any }
 
-func (p panicError) Error() string { return clip(fmt.Sprint(p.v), 500) }
+func (p panicError) Error() string { return clip(cells.GoWording(fmt.Sprint(p.v)), 500) }
 
 // stripMagics drops the kernel's magic lines (%check …, !cmd) from a cell.
 func stripMagics(cell string) string {

@@ -503,12 +503,12 @@ func format(v reflect.Value) string {
 func describe(err error, c cells.Chunk) *ipc.Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
-		val := plain(fmt.Sprint(p.Value))
+		val := cells.GoWording(fmt.Sprint(p.Value))
 		tb := append([]string{"panic: " + val}, frames(takePanicLines())...)
 		return &ipc.Error{Name: "panic", Value: val, Traceback: tb}
 	}
 	takePanicLines() // a panic while compiling logs nothing we show
-	msg := plain(cells.FixPositions(err.Error(), c))
+	msg := cells.GoWording(cells.FixPositions(err.Error(), c))
 	return &ipc.Error{Name: "CompileError", Value: msg, Traceback: strings.Split(msg, "\n")}
 }
 
