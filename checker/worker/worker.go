@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"time"
 
 	"github.com/adagradlab/adagradlab/checker/jail"
 	"github.com/adagradlab/adagradlab/checker/protocol"
@@ -60,6 +61,15 @@ func Main(in io.Reader, out *os.File) int {
 	debug.SetMemoryLimit(int64(l.MemoryMB) << 20 * 3 / 4)
 	debug.SetGCPercent(gcPercent)
 	w.reply(&protocol.Reply{Hello: hello})
+	// A learner's code that blocks every goroutine (select {}) must end as
+	// a timeout, whatever the build: without cgo the runtime would call it
+	// a deadlock and crash at once, with cgo it waits. A sleeping goroutine
+	// keeps the runtime from calling it either.
+	go func() {
+		for {
+			time.Sleep(time.Hour)
+		}
+	}()
 
 	rd := bufio.NewReaderSize(in, 64<<10)
 	for {
