@@ -29,6 +29,9 @@ vet:
 
 gotest:
 	$(GO) test ./...
+	# A build without cgo makes the worker's namespaces at fork instead
+	# (checker/jail): its jail and its verdicts must hold the same.
+	CGO_ENABLED=0 $(GO) test -run 'TestEarlyNamespaces|TestConfine|TestEscapes|TestHostileCorpus' ./checker/jail ./checker
 
 ## bench: every benchmark, each beside its comparison (numbers in BENCHMARKS.md)
 bench: bench-adagrad bench-kernel bench-checker bench-plots
