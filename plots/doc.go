@@ -33,6 +33,13 @@
 //  6. loss: a convex run that converges against one that stalls (the seed's question 3).
 //  7. trace: the seed's five-step trace, θ, G and the effective rate per step.
 //
+// Figure 4 tunes each optimizer's η on a log grid (TrajectoriesOptions.Tune);
+// TrajectoriesD2L is d2l's own pair of rates on the same problem. The
+// notebooks also draw figures outside the lecture set: DecayArgs (what
+// lr_decay, weight_decay and the initial accumulator do), Reach (how far a
+// constant gradient carries Adagrad: about 2η√t) and SparseRace (SGD
+// against Adagrad on a sparse linear model).
+//
 // # Style and output
 //
 // A Style fixes the canvas size and the type sizes: Slide (16:9, 13.33 × 7.5

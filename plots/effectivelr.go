@@ -87,9 +87,7 @@ func EffectiveLR(o EffectiveLROptions) (*plot.Plot, *EffectiveLRData, error) {
 	}
 
 	st := o.Style
-	// The y label goes in the title: gonum/plot places a log axis's
-	// label box at the arithmetic mean of the range, wasting space.
-	p := st.NewPlot("Effective learning rate η/(√G + ε): it only falls", "step t", "")
+	p := st.NewPlot("Effective learning rate η/(√G + ε): it only falls", "step t (log scale)", "η/(√G + ε) (log scale)")
 	p.Legend.Top, p.Legend.Left = false, true
 	p.Legend.XOffs, p.Legend.YOffs = st.Tick/2, st.Tick/2
 	if _, err := addLine(p, st, 0, fmt.Sprintf("g = %g every step: η/(%g·√t)", o.Grad, o.Grad), xys(d.Steps, d.LR), false); err != nil {

@@ -143,6 +143,7 @@ func TestFreeze(t *testing.T) {
 
 func TestTrajectories(t *testing.T) {
 	o := TrajectoriesDefaults()
+	o.Tune = false // every optimizer at η = 0.4; the tuned defaults: trajectories_test.go
 	_, d, err := Trajectories(o)
 	if err != nil {
 		t.Fatal(err)

@@ -125,7 +125,7 @@ func Freeze(o FreezeOptions) (*plot.Plot, *FreezeData, error) {
 		}
 	}
 	st := o.Style
-	p := st.NewPlot(fmt.Sprintf("Effective learning rate over %s steps: Adagrad freezes", thousands(o.Steps)), "step t", "")
+	p := st.NewPlot(fmt.Sprintf("Effective learning rate over %s steps: Adagrad freezes", thousands(o.Steps)), "step t (log scale)", "effective rate (log scale)")
 	p.Legend.Top, p.Legend.Left = false, true
 	p.Legend.XOffs, p.Legend.YOffs = st.Tick/2, st.Tick/2
 	series := []struct {

@@ -158,7 +158,7 @@ func SparseRace(o SparseRaceOptions) (*plot.Plot, *SparseRaceData, error) {
 		d.Steps = append(d.Steps, float64(i*o.Every))
 	}
 	st := o.Style
-	p := st.NewPlot("A sparse model: test loss, each optimizer at its best η", "step", "test MSE (log)")
+	p := st.NewPlot("A sparse model: test loss, each optimizer at its best η", "step", "test MSE (log scale)")
 	if _, err := addLine(p, st, 0, fmt.Sprintf("SGD, η = %g", d.SGDRate), xys(d.Steps, d.SGDLoss), false); err != nil {
 		return nil, nil, err
 	}

@@ -192,14 +192,47 @@ func (s Style) NewPlot(title, xlabel, ylabel string) *plot.Plot {
 	return p
 }
 
-// logAxis makes ax logarithmic with LogTicks, its range widened outward to
-// the nearest 1, 2 or 5 times a power of ten so that both ends carry a label.
+// LogAxis makes ax logarithmic, labelled as such: LogTicks (labelled powers
+// of ten, and 1-2-5 steps between them over two decades or less), the range
+// widened outward to the nearest 1, 2 or 5 times a power of ten so that both
+// ends carry a label, and " (log scale)" added to the axis label unless it
+// already mentions "log" (an empty label becomes "log scale"). Call it after
+// setting the label and the data's range (or after adding the data). It
+// also keeps gonum/plot from reserving space for the label at the
+// arithmetic middle of the range, which on a log axis lies near one end.
+func LogAxis(ax *plot.Axis) {
+	logAxis(ax)
+}
+
 func logAxis(ax *plot.Axis) {
 	ax.Scale = plot.LogScale{}
 	ax.Tick.Marker = LogTicks()
 	if ax.Min > 0 && ax.Max > ax.Min {
 		ax.Min, ax.Max = niceDown(ax.Min), niceUp(ax.Max)
 	}
+	switch {
+	case ax.Label.Text == "":
+		ax.Label.Text = "log scale"
+	case !strings.Contains(strings.ToLower(ax.Label.Text), "log"):
+		ax.Label.Text += " (log scale)"
+	}
+	if _, ok := ax.Label.TextStyle.Handler.(centredLabel); !ok && ax.Label.TextStyle.Handler != nil {
+		ax.Label.TextStyle.Handler = centredLabel{ax.Label.TextStyle.Handler}
+	}
+}
+
+// centredLabel is a text handler for a log axis's label. gonum/plot draws
+// an axis label at the middle of the axis but, when it lays the plot out,
+// places the label's box at the axis's value (Min+Max)/2, which on a log
+// scale is near the top (or right) end; a long label then shrinks the plot
+// to make room beyond that end. The label's box here has no length along
+// the axis, so only its depth (which the axis's size counts) is reserved;
+// the text is drawn as usual, centred on the axis.
+type centredLabel struct{ text.Handler }
+
+func (h centredLabel) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	_, height, depth = h.Handler.Box(txt, fnt)
+	return 0, height, depth
 }
 
 func niceDown(v float64) float64 {

@@ -118,7 +118,7 @@ func Zipf(o ZipfOptions) (*plot.Plot, *ZipfData, error) {
 	}
 
 	st := o.Style
-	p := st.NewPlot(fmt.Sprintf("Effective rate per embedding row after %s steps: rare tokens learn fast", thousands(o.Steps)), "token occurrences n", "")
+	p := st.NewPlot(fmt.Sprintf("Effective rate per embedding row after %s steps: rare tokens learn fast", thousands(o.Steps)), "token occurrences n (log scale)", "row's mean effective rate (log scale)")
 	p.Legend.Top, p.Legend.Left = true, false
 	s, err := addPoints(p, st, 0, fmt.Sprintf("Adagrad, one row per token (%s rows)", thousands(len(seen))), seen)
 	if err != nil {
