@@ -1,6 +1,7 @@
 // Drives Debian's Chromium through JupyterLab: for each notebook, open it,
 // Run > Run All Cells, wait for the kernel to finish, check what the page shows,
-// save a screenshot. Started by run.py, which starts JupyterLab and reads
+// move the sliders of any effective-rate explorer (pkg/display/explore.go) and
+// check that it redraws, save a screenshot. Started by run.py, which starts JupyterLab and reads
 // RESULTS; run it through that (make test-browser), not alone.
 //
 // Environment (set by run.py): LAB_URL, LAB_TOKEN, CHROMIUM, NOTEBOOKS (a JSON
@@ -138,8 +139,10 @@ async function runNotebook(nb) {
         fail('not-run', c.index, `cell ${c.index} (${c.firstLine}): never ran (no execution count after Run All)`);
       }
     }
+    const explorers = await checkExplorers(page, nb, fail);
     result.summary = `${report.ran}/${codeCells} code cells ran, ${report.images} image(s) rendered, `
-      + `${report.outputs} output(s), no error output`;
+      + `${report.outputs} output(s), no error output`
+      + (explorers ? `, ${explorers} effective-rate explorer(s) followed their sliders` : '');
   } catch (e) {
     fail('run', null, `${e.message.split('\n')[0]}`);
   } finally {
@@ -224,6 +227,150 @@ function inspectNotebook() {
     out.cells.push(c);
   });
   return out;
+}
+
+// The effective-rate explorers (display.EffectiveRateExplorer): moves their
+// sliders as a learner would and checks that the readout and the curve follow,
+// with the numbers η/(√(t·g²)+ε) (or η/√(t·g²+ε)) worked out here, and that the
+// page's first drawing (the script's) is the one Go saved in the output. Any
+// explorer in a cell's output that does not follow is a failure of kind
+// 'explorer'. Returns how many explorers passed.
+async function checkExplorers(page, nb, fail) {
+  // What Go saved: each explorer's id, readout and curve, from the output model.
+  const saved = await page.evaluate(() => {
+    const out = [];
+    window.jupyterapp.shell.currentWidget.content.widgets.forEach((cell, index) => {
+      if (cell.model.type !== 'code') return;
+      for (const o of cell.model.outputs.toJSON()) {
+        let h = o.data && o.data['text/html'];
+        if (Array.isArray(h)) h = h.join('');
+        if (typeof h !== 'string' || !h.includes('class="adagradlab-explorer"')) continue;
+        // DOMParser runs no script: this is the HTML as Go wrote it.
+        const doc = new DOMParser().parseFromString(h, 'text/html');
+        for (const root of doc.querySelectorAll('.adagradlab-explorer')) {
+          const get = (n) => doc.getElementById(`${root.id}-${n}`);
+          out.push({
+            index,
+            id: root.id,
+            readout: get('readout') ? get('readout').textContent : null,
+            curve: get('curve') ? get('curve').getAttribute('d') : null,
+            trusted: cell.model.trusted,
+          });
+        }
+      }
+    });
+    return out;
+  });
+
+  // The explorer's state in the page, and what its readout should say for the
+  // sliders' current values (computed here, independently of its script).
+  const state = (id) => page.evaluate((id) => {
+    const get = (n) => document.getElementById(`${id}-${n}`);
+    const value = (k) => JSON.parse(get(k).dataset.values)[Number(get(k).value)];
+    const [lr, eps, g, inside] = [value('lr'), value('eps'), value('g'), get('inside').checked];
+    const readout = get('readout').textContent;
+    const expected = [...readout.matchAll(/step (\d+): (\S+)/g)].map(([, t, shown]) => {
+      const G = Number(t) * g * g;
+      return { t: Number(t), shown: Number(shown), want: inside ? lr / Math.sqrt(G + eps) : lr / (Math.sqrt(G) + eps) };
+    });
+    return {
+      lr, eps, g, inside, readout, expected,
+      curve: get('curve').getAttribute('d'),
+      shownValues: ['lr', 'eps', 'g'].map((k) => Number(get(`${k}-value`).textContent)),
+      ylabel: get('ylabel').textContent,
+    };
+  }, id);
+  // Paths agree when they have the same points to within rounding (Go's and
+  // JavaScript's last digits may differ by one).
+  const samePath = (a, b) => {
+    const na = (a || '').match(/-?\d+(\.\d+)?/g) || [];
+    const nb = (b || '').match(/-?\d+(\.\d+)?/g) || [];
+    return na.length > 0 && na.length === nb.length && na.every((x, i) => Math.abs(Number(x) - Number(nb[i])) <= 0.15);
+  };
+
+  let passed = 0;
+  for (const e of saved) {
+    const where = `cell ${e.index}: the effective-rate explorer ${e.id}`;
+    const problems = [];
+    const check = (ok, what) => { if (!ok) problems.push(what); };
+    try {
+      const root = page.locator(`[id="${e.id}"]`);
+      const n = await root.count();
+      if (n !== 1) throw new Error(`is in the page ${n} times, not once`);
+      await root.scrollIntoViewIfNeeded();
+      const sane = (s, step) => {
+        check(s.expected.length > 0, `${step}: no "step N: rate" in the readout ${JSON.stringify(s.readout)}`);
+        for (const x of s.expected) {
+          check(Math.abs(x.shown - x.want) <= 5e-3 * x.want,
+            `${step}: the readout says step ${x.t}: ${x.shown}, but η = ${s.lr}, ε = ${s.eps}, |g| = ${s.g}${s.inside ? ', ε inside' : ''} give ${x.want.toPrecision(4)}`);
+        }
+        // The values beside the sliders have 3 significant digits.
+        check([s.lr, s.eps, s.g].every((v, i) => Math.abs(s.shownValues[i] - v) <= 5e-3 * v),
+          `${step}: the values shown beside the sliders (${s.shownValues}) are not the sliders' (${[s.lr, s.eps, s.g]})`);
+      };
+      // A change must show in the readout and the curve; wait briefly for it.
+      const changed = async (before, step) => {
+        await page.waitForFunction(
+          ([id, r, d]) => document.getElementById(`${id}-readout`).textContent !== r
+            && document.getElementById(`${id}-curve`).getAttribute('d') !== d,
+          [e.id, before.readout, before.curve], { timeout: 5000 },
+        ).catch(() => null);
+        const s = await state(e.id);
+        // What follows would only repeat the same failure: stop at the first.
+        const untrusted = e.trusted ? '' : ' (the output is not trusted, so JupyterLab ran no script)';
+        if (s.readout === before.readout) throw new Error(`${step}: the readout did not change (still ${JSON.stringify(s.readout)})${untrusted}`);
+        if (s.curve === before.curve) throw new Error(`${step}: the curve (SVG path) did not change${untrusted}`);
+        sane(s, step);
+        return s;
+      };
+      // Sets a slider as a drag would leave it: its value, then an input event.
+      const setSlider = (k, index) => page.evaluate(([id, k, index]) => {
+        const input = document.getElementById(`${id}-${k}`);
+        input.value = String(index);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }, [e.id, k, index]);
+      const start = await page.evaluate((id) => Object.fromEntries(['lr', 'eps', 'g'].map(
+        (k) => [k, Number(document.getElementById(`${id}-${k}`).value)])), e.id);
+
+      const s0 = await state(e.id);
+      check(s0.readout === e.readout, `as loaded: the page's readout ${JSON.stringify(s0.readout)} is not the saved ${JSON.stringify(e.readout)}`);
+      check(samePath(s0.curve, e.curve), 'as loaded: the page\'s curve is not the saved one');
+      sane(s0, 'as loaded');
+
+      // |g| to its smallest, set as a drag would leave it: there ε's place matters.
+      await setSlider('g', 0);
+      const s1 = await changed(s0, '|g| to its minimum (value + input event)');
+      check(s1.g < s0.g, `|g| to its minimum: |g| is ${s1.g}, was ${s0.g}`);
+      await page.locator(`[id="${e.id}-inside"]`).check();
+      const s2 = await changed(s1, 'ε inside the root (checkbox)');
+      check(s2.ylabel.includes('√(G+ε)'), `ε inside the root (checkbox): the y label is still ${JSON.stringify(s2.ylabel)}`);
+      // ε to its top with the keyboard (End), as a learner would.
+      await page.locator(`[id="${e.id}-eps"]`).focus();
+      await page.keyboard.press('End');
+      const s3 = await changed(s2, 'ε to its maximum (End key)');
+      check(s3.eps > s2.eps, `ε to its maximum (End key): ε is ${s3.eps}, was ${s2.eps}`);
+      // η two notches down with the arrow keys.
+      await page.locator(`[id="${e.id}-lr"]`).focus();
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      const s4 = await changed(s3, 'η down two notches (ArrowLeft)');
+      check(s4.lr < s3.lr, `η down two notches (ArrowLeft): η is ${s4.lr}, was ${s3.lr}`);
+      await root.screenshot({ path: join(artifacts, `${nb.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.ipynb$/, '')}-explorer-${passed + 1}.png`) })
+        .catch(() => null);
+
+      // Back to the start: the script's drawing is Go's again.
+      await page.locator(`[id="${e.id}-inside"]`).uncheck();
+      for (const [k, v] of Object.entries(start)) await setSlider(k, v);
+      const s5 = await state(e.id);
+      check(s5.readout === e.readout, `back to the start: the readout ${JSON.stringify(s5.readout)} is not the saved ${JSON.stringify(e.readout)}`);
+      check(samePath(s5.curve, e.curve), 'back to the start: the curve is not the saved one');
+    } catch (err) {
+      problems.push(err.message.split('\n')[0]);
+    }
+    if (problems.length) fail('explorer', e.index, `${where}: ${problems.join('; ')}`);
+    else passed++;
+  }
+  return passed;
 }
 
 // The whole notebook in one picture: JupyterLab scrolls inside its own panel,

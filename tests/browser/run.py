@@ -15,14 +15,18 @@ What it does:
      JupyterLab settings cannot change the result) and waits for /api/status;
   3. runs run-notebooks.mjs (npm playwright-core driving /usr/bin/chromium
      headless): open /lab/tree/NAME, wait for the kernel, Run > Run All Cells,
-     wait until idle, check the outputs, save a screenshot per notebook under
-     tests/browser/artifacts/;
+     wait until idle, check the outputs, move the sliders of every
+     effective-rate explorer (display.EffectiveRateExplorer) and check that its
+     readout and curve follow, with the right numbers, and come back to what Go
+     drew; save a screenshot per notebook (and one of each explorer, moved)
+     under tests/browser/artifacts/;
   4. always shuts JupyterLab and its kernels down, passed or failed.
 
 Also run, unless --no-self-check: tests/browser/fixtures/deliberate-error.ipynb,
-which must FAIL (a broken image, then an error cell). It proves that the test
-can see an error and a broken image in this JupyterLab; if it ever "passes",
-the browser test is broken and says so.
+which must FAIL (a broken image, an effective-rate explorer that does not
+redraw, then an error cell). It proves that the test can see an error, a broken
+image and a dead slider in this JupyterLab; if it ever "passes", the browser
+test is broken and says so.
 
 Exit status: 0 when every notebook passed (or chromium is missing outside CI:
 then it prints SKIP), 1 otherwise. The last line is `browser: N passed, N failed`.
@@ -50,7 +54,7 @@ ROOT = HERE.parent.parent
 FIXTURE = HERE / "fixtures" / "deliberate-error.ipynb"
 # What the fixture must produce: (kind, cell index) pairs, cells counted from 0
 # among all cells, as the failure messages count them.
-FIXTURE_EXPECTED = {("image", 2), ("error", 3)}
+FIXTURE_EXPECTED = {("image", 2), ("explorer", 3), ("error", 4)}
 COPY_IGNORE = shutil.ignore_patterns(
     ".ipynb_checkpoints", "__pycache__", "node_modules", "artifacts", ".*"
 )
