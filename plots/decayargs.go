@@ -138,32 +138,29 @@ func DecayArgs(o DecayArgsOptions) (*Grid, *DecayArgsData, error) {
 		return nil, nil, fmt.Errorf("plots: Grad must be > 0, got %g", o.Grad)
 	}
 	d := &DecayArgsData{Steps: steps(o.Steps), Grad: o.Grad}
-	for _, v := range o.LRDecays {
-		cfg := o.Config
-		cfg.LRDecay = v
-		r, err := runConstant(cfg, o.Theta0, o.Grad, o.Steps)
-		if err != nil {
-			return nil, nil, err
+	// One run per value of each argument, the others as in o.Config.
+	sweep := func(values []float64, set func(*adagrad.Config, float64)) ([]DecayRun, error) {
+		var runs []DecayRun
+		for _, v := range values {
+			cfg := o.Config
+			set(&cfg, v)
+			r, err := runConstant(cfg, o.Theta0, o.Grad, o.Steps)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, r)
 		}
-		d.LRDecay = append(d.LRDecay, r)
+		return runs, nil
 	}
-	for _, v := range o.WeightDecays {
-		cfg := o.Config
-		cfg.WeightDecay = v
-		r, err := runConstant(cfg, o.Theta0, o.Grad, o.Steps)
-		if err != nil {
-			return nil, nil, err
-		}
-		d.WeightDecay = append(d.WeightDecay, r)
+	var err error
+	if d.LRDecay, err = sweep(o.LRDecays, func(c *adagrad.Config, v float64) { c.LRDecay = v }); err != nil {
+		return nil, nil, err
 	}
-	for _, v := range o.InitialAccumulators {
-		cfg := o.Config
-		cfg.InitialAccumulatorValue = v
-		r, err := runConstant(cfg, o.Theta0, o.Grad, o.Steps)
-		if err != nil {
-			return nil, nil, err
-		}
-		d.InitialAccumulator = append(d.InitialAccumulator, r)
+	if d.WeightDecay, err = sweep(o.WeightDecays, func(c *adagrad.Config, v float64) { c.WeightDecay = v }); err != nil {
+		return nil, nil, err
+	}
+	if d.InitialAccumulator, err = sweep(o.InitialAccumulators, func(c *adagrad.Config, v float64) { c.InitialAccumulatorValue = v }); err != nil {
+		return nil, nil, err
 	}
 
 	st := o.Style

@@ -137,17 +137,7 @@ func runChild(t testing.TB, layers, do string, ns bool) (out string, sig string,
 		cmd.Stdout, cmd.Stderr = &stdout, &stdout
 		return cmd
 	}
-	var cmd *exec.Cmd
-	if ns {
-		cmd, _, err = Start(build)
-	} else {
-		cmd = build()
-		setup(cmd, false)
-		err = cmd.Start()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd, _ := startChild(t, build, ns)
 	cmd.Wait()
 	if _, err := os.Stat(dir + "/pwned"); err == nil {
 		t.Errorf("%s, %s: a file was written", layers, do)
@@ -219,6 +209,25 @@ func BenchmarkStart(b *testing.B) {
 	}
 }
 
+// startChild starts what build makes: with Start when ns, else plainly
+// (a process group, no namespaces).
+func startChild(t testing.TB, build func() *exec.Cmd, ns bool) (*exec.Cmd, Report) {
+	t.Helper()
+	if ns {
+		cmd, rep, err := Start(build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cmd, rep
+	}
+	cmd := build()
+	setup(cmd, false)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, Report{}
+}
+
 // helloChild starts the test binary as a worker that says hello (see
 // child), in namespaces when ns, claiming the extra layers of claim; it
 // returns the process, Start's report, the hello's and the pid the child
@@ -238,18 +247,7 @@ func helloChild(t *testing.T, layers string, ns bool, claim string) (*exec.Cmd, 
 		out, _ = cmd.StdoutPipe()
 		return cmd
 	}
-	var cmd *exec.Cmd
-	var started Report
-	if ns {
-		cmd, started, err = Start(build)
-	} else {
-		cmd = build()
-		setup(cmd, false)
-		err = cmd.Start()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd, started := startChild(t, build, ns)
 	t.Cleanup(func() { Kill(cmd); cmd.Wait() })
 	var claimed Report
 	var pid int
