@@ -184,6 +184,10 @@ func (w *worker) reset() error {
 	if _, err := i.Eval(`import ` + resultsName + ` "` + resultsPath + `"`); err != nil {
 		return fmt.Errorf("importing the results helper: %w", err)
 	}
+	// Where typeOf puts a value to learn its type (defines.go).
+	if _, err := i.Eval(`var ` + probeName + ` any`); err != nil {
+		return fmt.Errorf("declaring the type probe: %w", err)
+	}
 	w.interp = i
 	w.funcs = cells.NewFuncs()
 	w.imports = cells.NewImports(pkgName)
@@ -255,7 +259,7 @@ func (w *worker) run(req ipc.Request) (ev ipc.Event) {
 				}
 			}
 		}
-		v, err := w.eval(c.Src)
+		v, err := w.evalChunk(c)
 		if err != nil {
 			if n > 0 {
 				var ran []string
