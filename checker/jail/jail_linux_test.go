@@ -232,7 +232,7 @@ func startChild(t testing.TB, build func() *exec.Cmd, ns bool) (*exec.Cmd, Repor
 // child), in namespaces when ns, claiming the extra layers of claim; it
 // returns the process, Start's report, the hello's and the pid the child
 // saw itself as.
-func helloChild(t *testing.T, layers string, ns bool, claim string) (*exec.Cmd, Report, Report, int, io.Closer) {
+func helloChild(t *testing.T, layers string, ns bool, claim string, env ...string) (*exec.Cmd, Report, Report, int, io.Closer) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -242,7 +242,7 @@ func helloChild(t *testing.T, layers string, ns bool, claim string) (*exec.Cmd, 
 	var out io.ReadCloser
 	build := func() *exec.Cmd {
 		cmd := exec.Command(exe)
-		cmd.Env = []string{"JAIL_TEST_CHILD=" + layers, "JAIL_TEST_DO=hello", "JAIL_TEST_CLAIM=" + claim}
+		cmd.Env = append([]string{"JAIL_TEST_CHILD=" + layers, "JAIL_TEST_DO=hello", "JAIL_TEST_CLAIM=" + claim}, env...)
 		in, _ = cmd.StdinPipe()
 		out, _ = cmd.StdoutPipe()
 		return cmd
@@ -307,5 +307,27 @@ func TestCheckCatchesLies(t *testing.T) {
 	cmd, started, claimed, _, _ = helloChild(t, "none", false, Seccomp)
 	if _, err := Check(cmd, started, claimed); err == nil || !strings.Contains(err.Error(), "seccomp") {
 		t.Errorf("seccomp claimed by a process without it: %v", err)
+	}
+}
+
+// Where the early namespaces fail half-way (a user namespace made, but the
+// process cannot map itself in it, as some security modules have it), the
+// worker says so before any learner code, and the judge starts another
+// with the namespaces made at fork.
+func TestEarlyNamespacesUnmapped(t *testing.T) {
+	defer func() { nsState.Lock(); nsState.atForkNow = false; nsState.Unlock() }()
+	cmd, started, claimed, _, _ := helloChild(t, "all", true, "", "ADAGRADLAB_JAIL_TEST_UNMAPPED=1")
+	_, err := Check(cmd, started, claimed)
+	if !errors.Is(err, ErrRestart) {
+		t.Fatalf("Check: %v (missing: %v), want ErrRestart", err, claimed.Missing)
+	}
+	if why := claimed.Missing[Namespaces]; !strings.Contains(why, "uid_map") && !strings.Contains(why, "cgo") {
+		t.Errorf("the worker's reason: %q", why)
+	}
+	Kill(cmd)
+	cmd, started, claimed, _, _ = helloChild(t, "all", true, "", "ADAGRADLAB_JAIL_TEST_UNMAPPED=1")
+	got, err := Check(cmd, started, claimed)
+	if err != nil || !started.Has(Namespaces) || !got.Has(Namespaces) {
+		t.Fatalf("restarted: %v, started %+v, jail %s", err, started, got)
 	}
 }

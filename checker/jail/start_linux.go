@@ -27,10 +27,10 @@ const nsFlags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEW
 // afterwards, cost more than the worker's whole jail.
 const UnshareEnv = "ADAGRADLAB_JAIL_UNSHARE"
 
-// NoEarlyUnshare is a worker's word that it cannot make its own
-// namespaces (it was built without cgo): Check asks for a restart, and
-// later workers get theirs at fork instead.
-const NoEarlyUnshare = "this worker program was built without cgo, so it cannot make its namespaces itself"
+// NoEarlyUnshare begins a worker's word that it could not make its own
+// namespaces (it was built without cgo, or the system refused a step):
+// Check asks for a restart, and later workers get theirs at fork instead.
+const NoEarlyUnshare = "the worker could not make its namespaces itself"
 
 // ErrRestart is Check's answer for a worker that must be started again
 // (see NoEarlyUnshare); nothing of the learner's has reached it.
@@ -107,7 +107,7 @@ func Check(cmd *exec.Cmd, started, claimed Report) (Report, error) {
 		}
 	}
 	early := slices.Contains(cmd.Env, UnshareEnv+"=1")
-	if early && claimed.Missing[Namespaces] == NoEarlyUnshare {
+	if early && strings.HasPrefix(claimed.Missing[Namespaces], NoEarlyUnshare) {
 		nsState.Lock()
 		nsState.atForkNow = true
 		nsState.Unlock()

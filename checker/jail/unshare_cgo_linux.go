@@ -19,10 +19,11 @@ package jail
 
 // What the constructor did, for the Go side to report: 0 and "" when the
 // process is in its namespaces (or was not asked to be), else the step
-// that failed and its errno.
+// that failed and its errno (after a failed map or fork the process is in
+// a user namespace it cannot use: the judge starts another, see
+// unsharedEarly).
 static int adagradlab_unshare_errno;
 static const char *adagradlab_unshare_step = "";
-static int adagradlab_unshare_fatal; // unshared but not usable: the worker must stop
 
 static int write_file(const char *path, const char *text) {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -64,39 +65,50 @@ static void mirror(pid_t child) {
 // threads rule it out later, and make the judge's fork a full copy of its
 // memory instead of a vfork). It acts only in a worker the judge asked
 // (ADAGRADLAB_JAIL_UNSHARE=1): a new user namespace mapping root to the
-// caller's own user, new mount, network, IPC and UTS namespaces owned by
-// it, and a fork into a new pid namespace, where the worker is pid 1.
+// caller's own user; then new mount, network, IPC and UTS namespaces owned
+// by it, and a fork into a new pid namespace, where the worker is pid 1.
+// The user namespace comes first and alone, so that a failure to map
+// oneself in it leaves a process that can still start threads (after
+// unshare(CLONE_NEWPID) only its children could) and tell the judge.
 __attribute__((constructor)) static void adagradlab_unshare(void) {
 	const char *asked = getenv("ADAGRADLAB_JAIL_UNSHARE");
 	if (asked == NULL || strcmp(asked, "1") != 0) return;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID) != 0) {
+	if (unshare(CLONE_NEWUSER) != 0) {
 		adagradlab_unshare_errno = errno;
-		adagradlab_unshare_step = "unshare";
+		adagradlab_unshare_step = "unshare of the user namespace";
 		return;
 	}
 	char map[64];
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
-	if (write_file("/proc/self/uid_map", map) != 0) {
-		adagradlab_unshare_errno = errno;
+	// The tests' stand-in for a system that lets a process make a user
+	// namespace but not map itself in it (jail_linux_test.go).
+	const char *fail = getenv("ADAGRADLAB_JAIL_TEST_UNMAPPED");
+	int unmapped = fail != NULL && strcmp(fail, "1") == 0;
+	if (unmapped || write_file("/proc/self/uid_map", map) != 0) {
+		adagradlab_unshare_errno = unmapped ? EPERM : errno;
 		adagradlab_unshare_step = "writing uid_map";
-		adagradlab_unshare_fatal = 1;
 		return;
 	}
 	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
 	if (write_file("/proc/self/setgroups", "deny") != 0 || write_file("/proc/self/gid_map", map) != 0) {
 		adagradlab_unshare_errno = errno;
 		adagradlab_unshare_step = "writing gid_map";
-		adagradlab_unshare_fatal = 1;
+		return;
+	}
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID) != 0) {
+		adagradlab_unshare_errno = errno;
+		adagradlab_unshare_step = "unshare of the other namespaces";
 		return;
 	}
 	pid_t child = fork();
 	if (child < 0) {
-		adagradlab_unshare_errno = errno;
-		adagradlab_unshare_step = "fork into the pid namespace";
-		adagradlab_unshare_fatal = 1;
-		return;
+		// Past the new pid namespace this process cannot start a thread,
+		// so the Go runtime cannot run here: end, as a worker that did not
+		// start (the judge reports it).
+		dprintf(2, "worker: fork into the pid namespace: %s\n", strerror(errno));
+		_exit(2);
 	}
 	if (child > 0) mirror(child); // never returns
 	// The worker: it dies with the process that mirrors it.
@@ -105,7 +117,6 @@ __attribute__((constructor)) static void adagradlab_unshare(void) {
 
 static int adagradlab_unshare_err(void) { return adagradlab_unshare_errno; }
 static const char *adagradlab_unshare_where(void) { return adagradlab_unshare_step; }
-static int adagradlab_unshare_broken(void) { return adagradlab_unshare_fatal; }
 */
 import "C"
 
@@ -115,17 +126,16 @@ import (
 )
 
 // unsharedEarly says how the constructor above fared in this process: nil
-// when it made the namespaces; an unsupported error when the system refused
-// them (the worker goes on without, and says so); another error when they
-// were made but are unusable (the worker must not go on).
+// when it made the namespaces. Any failure — the system refused a user
+// namespace, or one was made but its maps could not be written (a kernel
+// or security module that lets a process create a user namespace but not
+// map itself in it) — is NoEarlyUnshare with the step and its errno: the
+// judge then starts the worker again with the namespaces made at fork,
+// where the system's refusal, if it refuses, is handled and reported.
 func unsharedEarly() error {
 	errno := syscall.Errno(C.adagradlab_unshare_err())
 	if errno == 0 {
 		return nil
 	}
-	err := fmt.Errorf("%s: %w", C.GoString(C.adagradlab_unshare_where()), errno)
-	if C.adagradlab_unshare_broken() != 0 {
-		return err
-	}
-	return unsupported(err.Error())
+	return unsupported(fmt.Sprintf("%s (%s: %v)", NoEarlyUnshare, C.GoString(C.adagradlab_unshare_where()), errno))
 }

@@ -6,4 +6,4 @@ package jail
 // runtime, so the worker cannot make a user namespace itself (the
 // runtime's threads rule it out); the judge restarts it with namespaces
 // made at fork.
-func unsharedEarly() error { return unsupported(NoEarlyUnshare) }
+func unsharedEarly() error { return unsupported(NoEarlyUnshare + " (built without cgo)") }
