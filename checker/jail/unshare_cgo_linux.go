@@ -49,8 +49,10 @@ static void mirror(pid_t child) {
 	}
 	if (WIFEXITED(st)) _exit(WEXITSTATUS(st));
 	int sig = WTERMSIG(st);
+	// No core dump of this process (a core_pattern pipe ignores RLIMIT_CORE).
 	struct rlimit none = {0, 0};
 	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0);
 	signal(sig, SIG_DFL);
 	sigset_t set;
 	sigemptyset(&set);
