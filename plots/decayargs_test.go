@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/adagradlab/adagradlab/pkg/adagrad"
@@ -348,22 +346,6 @@ func TestDecayArgsGolden(t *testing.T) {
 		if !bytes.Equal(png, again) {
 			t.Errorf("%s: two renderings differ", f.name)
 		}
-		golden := filepath.Join("testdata", f.name+"_golden.png")
-		if *update {
-			if err := os.WriteFile(golden, png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Errorf("%v (run: go test ./plots -run TestDecayArgsGolden -update)", err)
-			continue
-		}
-		if msg := comparePNG(png, want); msg != "" {
-			got := filepath.Join(t.TempDir(), f.name+".png")
-			os.WriteFile(got, png, 0o644)
-			t.Errorf("%s does not match %s: %s\n(image written to %s; if the change is intended: go test ./plots -run TestDecayArgsGolden -update)", f.name, golden, msg, got)
-		}
+		checkGolden(t, f.name, png, "go test ./plots -run TestDecayArgsGolden -update")
 	}
 }

@@ -24,23 +24,31 @@ func TestGolden(t *testing.T) {
 		if !strings.HasSuffix(f.Name, ".png") {
 			continue
 		}
-		golden := filepath.Join("testdata", strings.TrimSuffix(f.Name, ".png")+"_golden.png")
-		if *update {
-			if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
+		checkGolden(t, strings.TrimSuffix(f.Name, ".png"), f.Data, "go test ./plots -update")
+	}
+}
+
+// checkGolden compares png with testdata/NAME_golden.png within comparePNG's
+// tolerance, or rewrites the golden under -update; regen is the command
+// that regenerates it, for the failure message.
+func checkGolden(t *testing.T, name string, png []byte, regen string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+"_golden.png")
+	if *update {
+		if err := os.WriteFile(golden, png, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Errorf("%v (run: go test ./plots -update)", err)
-			continue
-		}
-		if msg := comparePNG(f.Data, want); msg != "" {
-			got := filepath.Join(t.TempDir(), f.Name)
-			os.WriteFile(got, f.Data, 0o644)
-			t.Errorf("%s does not match %s: %s\n(image written to %s; if the change is intended: go test ./plots -update)", f.Name, golden, msg, got)
-		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Errorf("%v (run: %s)", err, regen)
+		return
+	}
+	if msg := comparePNG(png, want); msg != "" {
+		got := filepath.Join(t.TempDir(), name+".png")
+		os.WriteFile(got, png, 0o644)
+		t.Errorf("%s.png does not match %s: %s\n(image written to %s; if the change is intended: %s)", name, golden, msg, got, regen)
 	}
 }
 
