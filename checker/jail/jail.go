@@ -129,6 +129,18 @@ func Meet(a, b Report) Report {
 	return out
 }
 
+// join is what two reports of one worker say together: Start's and its
+// hello's.
+func join(a, b Report) Report {
+	out := Report{Layers: append(append([]string(nil), a.Layers...), b.Layers...), Missing: map[string]string{}}
+	for _, r := range []Report{a, b} {
+		for k, v := range r.Missing {
+			out.Missing[k] = v
+		}
+	}
+	return out
+}
+
 // add records a layer, or why it is missing.
 func (r *Report) add(layer string, err error) {
 	if err == nil {

@@ -44,11 +44,5 @@ var ErrRestart = unsupported("restart")
 // Check merges Start's report and the worker's own: outside Linux there is
 // nothing more to see from outside.
 func Check(cmd *exec.Cmd, started, claimed Report) (Report, error) {
-	got := Report{Layers: append(append([]string(nil), started.Layers...), claimed.Layers...), Missing: map[string]string{}}
-	for _, r := range []Report{started, claimed} {
-		for k, v := range r.Missing {
-			got.Missing[k] = v
-		}
-	}
-	return got, nil
+	return join(started, claimed), nil
 }

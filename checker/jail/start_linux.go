@@ -100,12 +100,7 @@ func Start(build func() *exec.Cmd) (*exec.Cmd, Report, error) {
 // from outside wherever /proc shows them. A worker that cannot make its
 // own namespaces gets ErrRestart, and later starts make them at fork.
 func Check(cmd *exec.Cmd, started, claimed Report) (Report, error) {
-	got := Report{Layers: append(slices.Clone(started.Layers), claimed.Layers...), Missing: map[string]string{}}
-	for _, r := range []Report{started, claimed} {
-		for k, v := range r.Missing {
-			got.Missing[k] = v
-		}
-	}
+	got := join(started, claimed)
 	early := slices.Contains(cmd.Env, UnshareEnv+"=1")
 	if early && strings.HasPrefix(claimed.Missing[Namespaces], NoEarlyUnshare) {
 		nsState.Lock()
