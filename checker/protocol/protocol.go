@@ -423,31 +423,17 @@ func splitList(raw []byte) ([][]byte, error) {
 		return [][]byte{}, nil
 	}
 	items := make([][]byte, 0, bytes.Count(body, []byte{','})+1)
-	depth, start := 0, 0
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		switch {
-		case c == '"':
-			end := stringEnd(body, i)
-			if end < 0 {
-				return bad()
-			}
-			i = end
-		case c == '[' || c == '{':
-			depth++
-		case c == ']' || c == '}':
-			if depth--; depth < 0 {
-				return bad()
-			}
-		case c == ',' && depth == 0:
-			items = append(items, bytes.TrimSpace(body[start:i]))
-			start = i + 1
+	for start := 0; ; {
+		end, err := valueEnd(body, start) // at the next comma outside brackets and strings
+		if err != nil {
+			return bad()
 		}
+		items = append(items, bytes.TrimSpace(body[start:end]))
+		if end == len(body) {
+			return items, nil
+		}
+		start = end + 1
 	}
-	if depth != 0 {
-		return bad()
-	}
-	return append(items, bytes.TrimSpace(body[start:])), nil
 }
 
 // appendBits writes a []float64 (of any named type) as a quoted base64
