@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -70,7 +70,7 @@ func EffectiveRateExplorerData(o ExplorerOptions) Data {
 		// data-lm-suppress-shortcuts: JupyterLab's command-mode keys (ArrowLeft
 		// folds a heading's section, J/K move between cells) leave the slider alone.
 		w(`<input type="range" id="%s-%s" min="0" max="%d" step="1" value="%d" data-values="%s" aria-label="%s" data-lm-suppress-shortcuts="true" style="width:320px;vertical-align:middle"> `,
-			id, s.key, len(s.values)-1, indexOf(s.values, s.v), html.EscapeString(string(vals)), s.aria)
+			id, s.key, len(s.values)-1, max(slices.Index(s.values, s.v), 0), html.EscapeString(string(vals)), s.aria)
 		w(`<output id="%s-%s-value" for="%s-%s">%s</output></div>`+"\n", id, s.key, id, s.key, fmtRate(s.v))
 	}
 	checked := ""
@@ -146,23 +146,8 @@ func sliderValues(r [2]float64, v float64) []float64 {
 			}
 		}
 	}
-	sort.Float64s(vals)
-	out := vals[:1]
-	for _, x := range vals[1:] {
-		if x != out[len(out)-1] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func indexOf(vals []float64, v float64) int {
-	for i, x := range vals {
-		if x == v {
-			return i
-		}
-	}
-	return 0
+	slices.Sort(vals)
+	return slices.Compact(vals)
 }
 
 // explorerReadout is the rate at each of the given steps, as the script
