@@ -131,6 +131,9 @@ func (d *TrajectoriesData) Table() *Table {
 	return t
 }
 
+// loss is the quadratic A·x² + B·y².
+func (o TrajectoriesOptions) loss(x, y float64) float64 { return o.A*x*x + o.B*y*y }
+
 // stepper is one update θ ← θ − …(g).
 type stepper func(theta, grad []float64) error
 
@@ -140,7 +143,7 @@ func (o TrajectoriesOptions) run(problem, name string, lr float64, n int) (Path,
 	if err != nil {
 		return Path{}, err
 	}
-	f := func(x, y float64) float64 { return o.A*x*x + o.B*y*y }
+	f := o.loss
 	theta := []float64{o.Start[0], o.Start[1]}
 	p := Path{Problem: problem, Optimizer: name, LR: lr}
 	record := func() {
@@ -273,7 +276,7 @@ func Trajectories(o TrajectoriesOptions) (*Grid, *TrajectoriesData, error) {
 // at the bottom right. The view fits the paths of fit, the start and the
 // minimum, with room for the legend below them.
 func trajectoryPanel(st Style, title string, o TrajectoriesOptions, paths, fit []*Path, notes []string) (*plot.Plot, error) {
-	f := func(x, y float64) float64 { return o.A*x*x + o.B*y*y }
+	f := o.loss
 	p := st.NewPlot(title, "x", "y")
 	p.Title.TextStyle.Font.Size = st.Label
 	p.Legend.Top, p.Legend.Left = false, false
