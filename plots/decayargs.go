@@ -105,21 +105,22 @@ func (d *DecayArgsData) Table() *Table {
 // runConstant runs pkg/adagrad for steps steps on one parameter started at
 // theta0 with the gradient g every step (plus λ·θ, which the optimizer adds).
 func runConstant(cfg adagrad.Config, theta0, g float64, steps int) (DecayRun, error) {
-	opt, err := adagrad.New(cfg, 1)
+	grads := make([][]float64, steps)
+	for i := range grads {
+		grads[i] = []float64{g}
+	}
+	tr, err := adagrad.Run(cfg, []float64{theta0}, grads)
 	if err != nil {
 		return DecayRun{}, err
 	}
 	r := DecayRun{Config: cfg}
-	theta, grad := []float64{theta0}, []float64{g}
-	for t := 1; t <= steps; t++ {
-		before := theta[0]
-		if err := opt.Step(theta, grad); err != nil {
-			return DecayRun{}, err
-		}
-		r.Theta = append(r.Theta, theta[0])
-		r.Move = append(r.Move, math.Abs(theta[0]-before))
-		r.G = append(r.G, opt.Sum[0])
-		r.LR = append(r.LR, cfg.EffectiveLR(opt.Steps(), opt.Sum[0]))
+	before := theta0
+	for _, s := range tr.Steps {
+		r.Theta = append(r.Theta, s.Theta[0])
+		r.Move = append(r.Move, math.Abs(s.Theta[0]-before))
+		r.G = append(r.G, s.Sum[0])
+		r.LR = append(r.LR, s.LR[0])
+		before = s.Theta[0]
 	}
 	return r, nil
 }
