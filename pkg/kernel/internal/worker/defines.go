@@ -81,14 +81,14 @@ func (w *worker) typeExpr(t reflect.Type) (string, bool) {
 		return name + "." + t.Name(), ok
 	}
 	switch t.Kind() {
-	case reflect.Slice, reflect.Array, reflect.Pointer:
+	case reflect.Slice:
 		elem, ok := w.typeExpr(t.Elem())
-		switch t.Kind() {
-		case reflect.Slice:
-			return "[]" + elem, ok
-		case reflect.Array:
-			return "[" + strconv.Itoa(t.Len()) + "]" + elem, ok
-		}
+		return "[]" + elem, ok
+	case reflect.Array:
+		elem, ok := w.typeExpr(t.Elem())
+		return "[" + strconv.Itoa(t.Len()) + "]" + elem, ok
+	case reflect.Pointer:
+		elem, ok := w.typeExpr(t.Elem())
 		return "*" + elem, ok
 	case reflect.Map:
 		k, ok1 := w.typeExpr(t.Key())
